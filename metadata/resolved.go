@@ -1,0 +1,65 @@
+package metadata
+
+import "github.com/trellis-gql/trellis/engine/catalog"
+
+// Model is metadata checked against the database catalog: every table,
+// column and relationship in it exists. Objects that did not check out are
+// left out and listed in Inconsistencies. A Model is immutable.
+type Model struct {
+	Catalog *catalog.Catalog
+	// Tables are the consistent tracked tables of the default source, in
+	// metadata order.
+	Tables          []*Table
+	Inconsistencies []Inconsistency
+}
+
+// Table is a tracked table resolved against the catalog.
+type Table struct {
+	Info   *catalog.Table
+	IsEnum bool
+	Config TableConfig
+	// Columns are the table's columns, in catalog order.
+	Columns []*catalog.Column
+	// ObjectRelationships and ArrayRelationships are in metadata order.
+	ObjectRelationships []*Relationship
+	ArrayRelationships  []*Relationship
+}
+
+// RelKind tells object from array relationships.
+type RelKind int
+
+// Relationship kinds.
+const (
+	ObjectRel RelKind = iota
+	ArrayRel
+)
+
+// Relationship is a relationship whose target and columns exist.
+type Relationship struct {
+	Name    string
+	Kind    RelKind
+	Comment string
+	Target  *Table
+	// Mapping pairs a column of the owning table (From) with a column of
+	// Target (To); the join condition is the conjunction of the pairs.
+	Mapping []ColumnPair
+}
+
+// Inconsistency is an object of the metadata that does not match the
+// database, in the shape of Hasura's get_inconsistent_metadata.
+type Inconsistency struct {
+	Type       string `json:"type"` // "table", "object_relation", "array_relation", …
+	Name       string `json:"name"`
+	Reason     string `json:"reason"`
+	Definition any    `json:"definition"`
+}
+
+// Table returns the tracked table with the given name, or nil.
+func (m *Model) Table(n catalog.QualifiedName) *Table {
+	for _, t := range m.Tables {
+		if t.Info.Name == n {
+			return t
+		}
+	}
+	return nil
+}
