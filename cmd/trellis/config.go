@@ -1,0 +1,94 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// serveConfig is the configuration of `trellis serve`.
+type serveConfig struct {
+	DatabaseURL      string
+	MetadataDir      string
+	AdminSecret      string
+	Host             string
+	Port             int
+	EnableConsole    bool
+	ConsoleAssetsDir string
+	DevMode          bool
+	LogLevel         string
+}
+
+// setting ties a flag to its environment variables, most specific first.
+type setting struct {
+	flag string
+	env  []string
+	help string
+}
+
+var settings = []setting{
+	{"database-url", []string{"TRELLIS_DATABASE_URL", "HASURA_GRAPHQL_DATABASE_URL", "DATABASE_URL"}, "PostgreSQL connection URL"},
+	{"metadata-dir", []string{"TRELLIS_METADATA_DIR", "HASURA_GRAPHQL_METADATA_DIR"}, "Hasura v3 metadata directory to load at start"},
+	{"admin-secret", []string{"TRELLIS_ADMIN_SECRET", "HASURA_GRAPHQL_ADMIN_SECRET"}, "admin secret; without one every request is admin"},
+	{"host", []string{"TRELLIS_SERVER_HOST", "HASURA_GRAPHQL_SERVER_HOST"}, "address to listen on"},
+	{"port", []string{"TRELLIS_SERVER_PORT", "HASURA_GRAPHQL_SERVER_PORT"}, "port to listen on"},
+	{"enable-console", []string{"TRELLIS_ENABLE_CONSOLE", "HASURA_GRAPHQL_ENABLE_CONSOLE"}, "serve the GraphiQL console at /console"},
+	{"console-assets-dir", []string{"TRELLIS_CONSOLE_ASSETS_DIR", "HASURA_GRAPHQL_CONSOLE_ASSETS_DIR"}, "serve the console's assets from this folder instead of a CDN"},
+	{"dev-mode", []string{"TRELLIS_DEV_MODE", "HASURA_GRAPHQL_DEV_MODE"}, "include internal error detail (SQL errors) in responses"},
+	{"log-level", []string{"TRELLIS_LOG_LEVEL", "HASURA_GRAPHQL_LOG_LEVEL"}, "debug, info, warn or error"},
+}
+
+func (c *serveConfig) bind(fs *pflag.FlagSet) {
+	help := func(name string) string {
+		for _, s := range settings {
+			if s.flag == name {
+				return fmt.Sprintf("%s (env %s)", s.help, strings.Join(s.env, ", "))
+			}
+		}
+		return ""
+	}
+	fs.StringVar(&c.DatabaseURL, "database-url", "", help("database-url"))
+	fs.StringVar(&c.MetadataDir, "metadata-dir", "", help("metadata-dir"))
+	fs.StringVar(&c.AdminSecret, "admin-secret", "", help("admin-secret"))
+	fs.StringVar(&c.Host, "host", "0.0.0.0", help("host"))
+	fs.IntVar(&c.Port, "port", 8080, help("port"))
+	fs.BoolVar(&c.EnableConsole, "enable-console", true, help("enable-console"))
+	fs.StringVar(&c.ConsoleAssetsDir, "console-assets-dir", "", help("console-assets-dir"))
+	fs.BoolVar(&c.DevMode, "dev-mode", false, help("dev-mode"))
+	fs.StringVar(&c.LogLevel, "log-level", "info", help("log-level"))
+}
+
+// resolve fills every setting not given as a flag from the environment.
+func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
+	for _, s := range settings {
+		if fs.Changed(s.flag) {
+			continue
+		}
+		for _, env := range s.env {
+			if v, ok := os.LookupEnv(env); ok && v != "" {
+				if err := fs.Set(s.flag, v); err != nil {
+					return fmt.Errorf("%s=%q: %w", env, v, err)
+				}
+				break
+			}
+		}
+	}
+	if c.DatabaseURL == "" {
+		return fmt.Errorf("no database: set --database-url, TRELLIS_DATABASE_URL or HASURA_GRAPHQL_DATABASE_URL")
+	}
+	if c.Port <= 0 || c.Port > 65535 {
+		return fmt.Errorf("port %d is out of range", c.Port)
+	}
+	return nil
+}
+
+func (c *serveConfig) logLevel() slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trellis-gql/trellis/engine/auth"
+	"github.com/trellis-gql/trellis/engine/exec"
+	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/server"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "trellis",
+		Short:         "Trellis serves a Hasura-compatible GraphQL API over PostgreSQL",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newServeCmd(), newVersionCmd())
+	return root
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Run: func(cmd *cobra.Command, _ []string) {
+			fmt.Fprintln(cmd.OutOrStdout(), "trellis", version)
+		},
+	}
+}
+
+func newServeCmd() *cobra.Command {
+	var cfg serveConfig
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the GraphQL API",
+		Long: `Serve the GraphQL API on /v1/graphql, with a GraphiQL console on /console.
+
+Settings come from flags, else TRELLIS_* environment variables, else the
+HASURA_GRAPHQL_* names a Hasura user already has, else defaults.`,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cfg.resolve(cmd.Flags()); err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return serve(ctx, cfg)
+		},
+	}
+	cfg.bind(cmd.Flags())
+	return cmd
+}
+
+func serve(ctx context.Context, cfg serveConfig) error {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel()}))
+	db, err := exec.Open(ctx, exec.Config{DatabaseURL: cfg.DatabaseURL})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	var md *metadata.Metadata
+	if cfg.MetadataDir != "" {
+		if md, err = metadata.LoadDir(cfg.MetadataDir); err != nil {
+			return fmt.Errorf("loading metadata: %w", err)
+		}
+	}
+	snap, err := gql.LoadSnapshot(ctx, db.Pool, md)
+	if err != nil {
+		return err
+	}
+	for _, inc := range snap.Model.Inconsistencies {
+		log.Warn("inconsistent metadata", "type", inc.Type, "name", inc.Name, "reason", inc.Reason)
+	}
+	log.Info("metadata loaded", "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
+
+	srv := server.New(server.Config{
+		Auth:             auth.New(auth.Config{AdminSecret: cfg.AdminSecret}),
+		Engine:           gql.New(db, snap),
+		Logger:           log,
+		Version:          version,
+		EnableConsole:    cfg.EnableConsole,
+		ConsoleAssetsDir: cfg.ConsoleAssetsDir,
+		DevMode:          cfg.DevMode,
+	})
+	addr := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
+	return server.ListenAndServe(ctx, addr, srv.Handler(), func(a net.Addr) {
+		log.Info("serving", "graphql", fmt.Sprintf("http://%s/v1/graphql", a), "console", cfg.EnableConsole)
+	})
+}

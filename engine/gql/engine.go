@@ -1,0 +1,161 @@
+package gql
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/graphql-go/graphql/gqlerrors"
+	"github.com/graphql-go/graphql/language/ast"
+	"github.com/graphql-go/graphql/language/parser"
+	"github.com/graphql-go/graphql/language/source"
+
+	"github.com/trellis-gql/trellis/engine/exec"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/engine/plan"
+	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/engine/sqlgen"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// Request is a GraphQL request as posted.
+type Request struct {
+	Query         string          `json:"query"`
+	Variables     json.RawMessage `json:"variables,omitempty"`
+	OperationName string          `json:"operationName,omitempty"`
+}
+
+// Result is the data of a successful operation: each root field's response
+// key and JSON value, in response order.
+type Result struct {
+	Fields []ResultField
+}
+
+// ResultField is one root field of a Result.
+type ResultField struct {
+	Alias string
+	JSON  []byte
+}
+
+// Snapshot is the engine's view of metadata and database at one point: it
+// is immutable and swapped whole on reload.
+type Snapshot struct {
+	Model *metadata.Model
+
+	mu      sync.Mutex
+	schemas map[string]*schema.Schema
+}
+
+// NewSnapshot wraps a resolved model; role schemas are built on first use.
+func NewSnapshot(m *metadata.Model) *Snapshot {
+	return &Snapshot{Model: m, schemas: map[string]*schema.Schema{}}
+}
+
+// Schema returns the schema of a role, building it once.
+func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if sc, ok := s.schemas[role]; ok {
+		return sc, nil
+	}
+	sc, err := schema.Build(s.Model, role)
+	if err != nil {
+		return nil, err
+	}
+	s.schemas[role] = sc
+	return sc, nil
+}
+
+// Engine executes GraphQL requests against the current snapshot.
+type Engine struct {
+	db       *exec.DB
+	snapshot atomic.Pointer[Snapshot]
+}
+
+// New returns an engine serving the given snapshot.
+func New(db *exec.DB, snap *Snapshot) *Engine {
+	e := &Engine{db: db}
+	e.snapshot.Store(snap)
+	return e
+}
+
+// Swap replaces the snapshot; requests in flight finish on the old one.
+func (e *Engine) Swap(snap *Snapshot) { e.snapshot.Store(snap) }
+
+// Snapshot returns the current snapshot.
+func (e *Engine) Snapshot() *Snapshot { return e.snapshot.Load() }
+
+// Execute runs one request as the given role.
+func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result, error) {
+	snap := e.snapshot.Load()
+	sc, err := snap.Schema(role)
+	if err != nil {
+		return nil, fmt.Errorf("schema of role %q: %w", role, err)
+	}
+	doc, err := Parse(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	vars, err := plan.DecodeVariables(req.Variables)
+	if err != nil {
+		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
+	}
+	op, err := plan.Plan(sc, plan.Request{Document: doc, OperationName: req.OperationName, Variables: vars})
+	if err != nil {
+		return nil, err
+	}
+	var cols [][]byte
+	if st := sqlgen.Query(op); st != nil {
+		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	res := &Result{Fields: make([]ResultField, 0, len(op.Fields))}
+	var intro map[string]json.RawMessage
+	for _, f := range op.Fields {
+		rf := ResultField{Alias: f.Alias}
+		switch f.Kind {
+		case plan.RootSelect:
+			rf.JSON, cols = orNull(cols[0]), cols[1:]
+		case plan.RootTypename:
+			rf.JSON, _ = json.Marshal(f.Text)
+		case plan.RootConstant:
+			rf.JSON = []byte(f.Text)
+		case plan.RootIntrospection:
+			if intro == nil {
+				if intro, err = introspect(sc, doc, req.OperationName, vars); err != nil {
+					return nil, err
+				}
+			}
+			rf.JSON = orNull(intro[f.Alias])
+		}
+		res.Fields = append(res.Fields, rf)
+	}
+	return res, nil
+}
+
+func orNull(b []byte) []byte {
+	if b == nil {
+		return []byte("null")
+	}
+	return b
+}
+
+// Parse parses GraphQL text, reporting syntax errors as Hasura does.
+func Parse(query string) (*ast.Document, error) {
+	doc, err := parser.Parse(parser.ParseParams{
+		Source:  source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"}),
+		Options: parser.ParseOptions{NoSource: true},
+	})
+	if err != nil {
+		// Hasura does not say where; the position is kept for admins.
+		e := gqlerr.New(gqlerr.ParseFailed, "$.query", "not a valid graphql query")
+		if fe, ok := err.(*gqlerrors.Error); ok {
+			e.Internal = fe.Message
+		}
+		return nil, e
+	}
+	return doc, nil
+}

@@ -1,0 +1,272 @@
+package plan
+
+import (
+	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/engine/schema"
+)
+
+// listArgs reads where, order_by, distinct_on, limit and offset.
+func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
+	for _, a := range f.field.Arguments {
+		path := f.path.Key("args").Key(a.Name.Value)
+		v, err := p.valueOf(a.Value, path)
+		if err != nil {
+			return err
+		}
+		switch a.Name.Value {
+		case "where":
+			if v == nil {
+				continue
+			}
+			if rows.Where, err = p.boolExp(v, t, path); err != nil {
+				return err
+			}
+		case "order_by":
+			if rows.OrderBy, err = p.orderBy(v, t, path); err != nil {
+				return err
+			}
+		case "distinct_on":
+			if rows.DistinctOn, err = selectColumns(v, t, path); err != nil {
+				return err
+			}
+		case "limit", "offset":
+			if v == nil {
+				continue
+			}
+			n, ok := v.(number)
+			if !ok {
+				return typeMismatch(path, "Int", "a 32-bit integer", v)
+			}
+			if !isInt32(string(n)) {
+				return path.Errorf(gqlerr.ParseFailed, "The value %s lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?", haskellScientific(string(n)))
+			}
+			if len(n) > 0 && n[0] == '-' {
+				return path.Errorf(gqlerr.ValidationFailed, "unexpected negative value")
+			}
+			val := &Value{Text: string(n)}
+			if a.Name.Value == "limit" {
+				rows.Limit = val
+			} else {
+				rows.Offset = val
+			}
+		}
+	}
+	return checkDistinctOn(rows, f.path.Key("args"))
+}
+
+// checkDistinctOn enforces Postgres' rule, which Hasura reports itself:
+// the distinct_on columns must lead the order_by.
+func checkDistinctOn(rows *Rows, path gqlerr.Path) error {
+	if len(rows.DistinctOn) == 0 || len(rows.OrderBy) == 0 {
+		return nil
+	}
+	distinct := map[string]bool{}
+	for _, c := range rows.DistinctOn {
+		distinct[c] = true
+	}
+	n := len(rows.DistinctOn)
+	if len(rows.OrderBy) < n {
+		n = len(rows.OrderBy)
+	}
+	for _, o := range rows.OrderBy[:n] {
+		if !distinct[o.Column] {
+			return path.Errorf(gqlerr.ValidationFailed, "\"distinct_on\" columns must match initial \"order_by\" columns")
+		}
+	}
+	if len(rows.OrderBy) < len(rows.DistinctOn) {
+		return path.Errorf(gqlerr.ValidationFailed, "\"distinct_on\" columns must match initial \"order_by\" columns")
+	}
+	return nil
+}
+
+// boolExp reads a <t>_bool_exp value.
+func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, error) {
+	obj, ok := v.(*object)
+	if !ok {
+		return nil, typeMismatch(path, t.Names.BoolExp, "an object", v)
+	}
+	var and And
+	for i, key := range obj.keys {
+		val := obj.vals[i]
+		kp := path.Key(key)
+		switch key {
+		case "_and", "_or":
+			if val == nil {
+				continue
+			}
+			list, ok := val.([]any)
+			if !ok {
+				list = []any{val}
+			}
+			var terms []BoolExp
+			for j, item := range list {
+				e, err := p.boolExp(item, t, kp.Index(j))
+				if err != nil {
+					return nil, err
+				}
+				terms = append(terms, e)
+			}
+			if key == "_and" {
+				and = append(and, And(terms))
+			} else {
+				and = append(and, Or(terms))
+			}
+			continue
+		case "_not":
+			if val == nil {
+				continue
+			}
+			e, err := p.boolExp(val, t, kp)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, Not{Exp: e})
+			continue
+		}
+		if c, ok := t.ColumnByField[key]; ok {
+			if val == nil {
+				continue
+			}
+			terms, err := p.comparison(val, c, kp)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, terms...)
+			continue
+		}
+		if r, ok := t.RelByField[key]; ok {
+			if val == nil {
+				continue
+			}
+			inner, err := p.boolExp(val, r.Target, kp)
+			if err != nil {
+				return nil, err
+			}
+			ex := Exists{Table: r.Target.Meta.Info, Where: inner}
+			for _, m := range r.Meta.Mapping {
+				ex.Join = append(ex.Join, ColumnPair{Outer: m.From, Inner: m.To})
+			}
+			and = append(and, ex)
+			continue
+		}
+		return nil, notFound(kp, key, t.Names.BoolExp)
+	}
+	return and, nil
+}
+
+// comparison reads a <scalar>_comparison_exp value for a column.
+func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolExp, error) {
+	in := p.schema.Inputs[schema.ComparisonExpName(c.Scalar.Name)]
+	obj, ok := v.(*object)
+	if !ok {
+		return nil, typeMismatch(path, in.Name, "an object", v)
+	}
+	var out []BoolExp
+	for i, key := range obj.keys {
+		val := obj.vals[i]
+		kp := path.Key(key)
+		op, ok := in.Ops[key]
+		if !ok {
+			return nil, notFound(kp, key, in.Name)
+		}
+		cmp := Compare{Column: c.Info.Name, Type: c.Type, Op: op.Name}
+		switch op.Shape {
+		case schema.OperandBoolean:
+			if val == nil {
+				continue
+			}
+			b, ok := val.(bool)
+			if !ok {
+				return nil, typeMismatch(kp, "Boolean", "a boolean", val)
+			}
+			cmp.IsNull = b
+		case schema.OperandList:
+			if val == nil {
+				continue
+			}
+			list, ok := val.([]any)
+			if !ok {
+				list = []any{val}
+			}
+			cmp.Value = Value{IsList: true, Type: c.Type, List: make([]string, 0, len(list))}
+			for j, item := range list {
+				if item == nil {
+					return nil, kp.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+				}
+				text, err := scalarText(item, c.Scalar, c.Type, kp.Index(j))
+				if err != nil {
+					return nil, err
+				}
+				cmp.Value.List = append(cmp.Value.List, text)
+			}
+		default:
+			if val == nil {
+				// Hasura ignores a null operand, unless told otherwise.
+				continue
+			}
+			sv, err := scalarValue(val, c.Scalar, c.Type, kp)
+			if err != nil {
+				return nil, err
+			}
+			cmp.Value = sv
+		}
+		out = append(out, cmp)
+	}
+	return out, nil
+}
+
+// orderBy reads a list of <t>_order_by values; each object may name
+// several columns, taken in the order written.
+func (p *planner) orderBy(v any, t *schema.Table, path gqlerr.Path) ([]OrderItem, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var out []OrderItem
+	for i, item := range list {
+		ip := path
+		if ok {
+			ip = path.Index(i)
+		}
+		obj, isObj := item.(*object)
+		if !isObj {
+			return nil, typeMismatch(ip, t.Names.OrderBy, "an object", item)
+		}
+		for j, key := range obj.keys {
+			kp := ip.Key(key)
+			val := obj.vals[j]
+			if val == nil {
+				continue
+			}
+			c, isCol := t.ColumnByField[key]
+			if !isCol {
+				return nil, notFound(kp, key, t.Names.OrderBy)
+			}
+			dir, isEnum := enumText(val)
+			item, known := orderDirection(dir)
+			if !isEnum || !known {
+				return nil, kp.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(val))
+			}
+			item.Column = c.Info.Name
+			out = append(out, item)
+		}
+	}
+	return out, nil
+}
+
+func orderDirection(s string) (OrderItem, bool) {
+	switch s {
+	case "asc", "asc_nulls_last":
+		return OrderItem{}, true
+	case "asc_nulls_first":
+		return OrderItem{NullsFirst: true}, true
+	case "desc", "desc_nulls_first":
+		return OrderItem{Desc: true, NullsFirst: true}, true
+	case "desc_nulls_last":
+		return OrderItem{Desc: true}, true
+	}
+	return OrderItem{}, false
+}

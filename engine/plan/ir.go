@@ -1,0 +1,175 @@
+package plan
+
+import (
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/schema"
+)
+
+// Operation is a planned GraphQL operation.
+type Operation struct {
+	// Fields are the root fields, in response order.
+	Fields []RootField
+}
+
+// RootKind tells how a root field is answered.
+type RootKind int
+
+// Root field kinds.
+const (
+	RootSelect        RootKind = iota // SQL: Select
+	RootTypename                      // a constant: the root type's name
+	RootIntrospection                 // __schema / __type: the graphql-go executor
+	RootConstant                      // a constant JSON value (no_queries_available)
+)
+
+// RootField is one field of the operation's root selection set.
+type RootField struct {
+	Alias string
+	Kind  RootKind
+	// Select is set for RootSelect.
+	Select *Select
+	// Text is the value of RootTypename and RootConstant fields.
+	Text string
+	// Field is the AST of a RootIntrospection field.
+	Field *ast.Field
+}
+
+// Select reads rows of a table and shapes them into JSON.
+type Select struct {
+	Table *catalog.Table
+	// Shape says what JSON the select produces.
+	Shape Shape
+	From  Rows
+	// Fields shape each row (ShapeArray, ShapeObject).
+	Fields []Field
+	// Aggregate shapes the aggregate object (ShapeAggregate).
+	Aggregate []AggField
+}
+
+// Shape is the JSON form of a select's result.
+type Shape int
+
+// Shapes.
+const (
+	ShapeArray     Shape = iota // [row, …]
+	ShapeObject                 // row or null
+	ShapeAggregate              // {aggregate: …, nodes: […]}
+)
+
+// Rows says which rows a select reads: the conjunction of the relationship
+// join (when nested) and Where, in Order, after DistinctOn, paged.
+type Rows struct {
+	// Join pairs an outer column (From) with a column of this table (To).
+	Join       []ColumnPair
+	Where      BoolExp // nil means every row
+	OrderBy    []OrderItem
+	DistinctOn []string // column names
+	Limit      *Value
+	Offset     *Value
+}
+
+// ColumnPair maps a column of the outer table to one of the inner table.
+type ColumnPair struct{ Outer, Inner string }
+
+// FieldKind tells how a row field is computed.
+type FieldKind int
+
+// Row field kinds.
+const (
+	FieldColumn   FieldKind = iota // a column
+	FieldTypename                  // a constant string
+	FieldSelect                    // a nested select (relationship)
+)
+
+// Field is one key of a row object.
+type Field struct {
+	Alias  string
+	Kind   FieldKind
+	Column string  // FieldColumn: the column name
+	Text   string  // FieldTypename
+	Select *Select // FieldSelect
+}
+
+// AggKind tells how an aggregate field is computed.
+type AggKind int
+
+// Aggregate field kinds.
+const (
+	AggTypename AggKind = iota // a constant string
+	AggObject                  // a nested object of AggFields (aggregate, sum, …)
+	AggCount                   // count(…)
+	AggColumn                  // op(column): sum, avg, max, …
+	AggNodes                   // the rows, as an array of Fields
+)
+
+// AggField is one key of an aggregate object.
+type AggField struct {
+	Alias    string
+	Kind     AggKind
+	Text     string     // AggTypename
+	Children []AggField // AggObject
+	// Count: the columns counted (none: rows), and whether distinct.
+	Columns  []string
+	Distinct bool
+	Op       string // AggColumn: the SQL aggregate function
+	Column   string // AggColumn
+	Nodes    []Field
+}
+
+// BoolExp is a boolean expression over a table's rows.
+type BoolExp interface{ isBoolExp() }
+
+// And is true when every term is (and when there are none).
+type And []BoolExp
+
+// Or is true when any term is (false when there are none).
+type Or []BoolExp
+
+// Not negates.
+type Not struct{ Exp BoolExp }
+
+// Compare compares a column with a value.
+type Compare struct {
+	Column string
+	Type   *catalog.Type
+	Op     string // _eq, _in, _is_null, …
+	Value  Value  // unused for _is_null
+	IsNull bool   // the _is_null operand
+}
+
+// Exists is true when a related row satisfies Where.
+type Exists struct {
+	Table *catalog.Table
+	Join  []ColumnPair // outer = the current table
+	Where BoolExp
+}
+
+func (And) isBoolExp()     {}
+func (Or) isBoolExp()      {}
+func (Not) isBoolExp()     {}
+func (Compare) isBoolExp() {}
+func (Exists) isBoolExp()  {}
+
+// OrderItem sorts by one column.
+type OrderItem struct {
+	Column     string
+	Desc       bool
+	NullsFirst bool
+}
+
+// Value is a user value, sent to Postgres as text and cast to Type there.
+type Value struct {
+	// Text is the value's text form; Null is true for SQL NULL.
+	Text string
+	Null bool
+	// List holds the elements of a list value (for _in); Text is unused.
+	List   []string
+	IsList bool
+	// Type is the Postgres type the value is cast to (nil: integer for
+	// limit/offset).
+	Type *catalog.Type
+}
+
+var _ = schema.AdminRole

@@ -1,0 +1,353 @@
+package plan
+
+import (
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+func (p *planner) rootFields(set *ast.SelectionSet) (*Operation, error) {
+	fields, err := p.collect([]*ast.SelectionSet{set}, schema.QueryRoot, gqlerr.Root, nil)
+	if err != nil {
+		return nil, err
+	}
+	op := &Operation{}
+	for _, f := range fields {
+		rf, err := p.rootField(f)
+		if err != nil {
+			return nil, err
+		}
+		op.Fields = append(op.Fields, rf)
+	}
+	return op, nil
+}
+
+func (p *planner) rootField(f *selected) (RootField, error) {
+	name := f.field.Name.Value
+	switch name {
+	case "__typename":
+		return RootField{Alias: f.alias, Kind: RootTypename, Text: schema.QueryRoot}, nil
+	case "__schema", "__type":
+		return RootField{Alias: f.alias, Kind: RootIntrospection, Field: f.field}, nil
+	}
+	sf, ok := p.schema.Query.Fields[name]
+	if !ok {
+		return RootField{}, notFound(f.path, name, schema.QueryRoot)
+	}
+	if err := checkArgs(f, sf); err != nil {
+		return RootField{}, err
+	}
+	if sf.Kind == schema.FieldNoQueries {
+		return RootField{Alias: f.alias, Kind: RootConstant, Text: `"There are no queries available to the current role. Either there are no sources or the current role doesn't have the required permissions."`}, nil
+	}
+	sel, err := p.tableField(f, sf)
+	if err != nil {
+		return RootField{}, err
+	}
+	return RootField{Alias: f.alias, Kind: RootSelect, Select: sel}, nil
+}
+
+func notFound(path gqlerr.Path, field, typeName string) error {
+	return path.Errorf(gqlerr.ValidationFailed, "field '%s' not found in type: '%s'", field, typeName)
+}
+
+// checkArgs rejects arguments the schema field does not take.
+func checkArgs(f *selected, sf *schema.Field) error {
+	for _, a := range f.field.Arguments {
+		if !sf.Args[a.Name.Value] {
+			return f.path.Errorf(gqlerr.ValidationFailed, "'%s' has no argument named '%s'", sf.Name, a.Name.Value)
+		}
+	}
+	return nil
+}
+
+// tableField plans a field that reads a table: a root field or a
+// relationship.
+func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
+	t := sf.Table
+	sel := &Select{Table: t.Meta.Info}
+	if sf.Rel != nil {
+		for _, m := range sf.Rel.Meta.Mapping {
+			sel.From.Join = append(sel.From.Join, ColumnPair{Outer: m.From, Inner: m.To})
+		}
+	}
+	switch sf.Kind {
+	case schema.FieldSelect, schema.FieldArrayRel:
+		sel.Shape = ShapeArray
+	case schema.FieldObjectRel:
+		sel.Shape = ShapeObject
+	case schema.FieldSelectByPk:
+		sel.Shape = ShapeObject
+		where, err := p.pkWhere(f, t)
+		if err != nil {
+			return nil, err
+		}
+		sel.From.Where = where
+	case schema.FieldSelectAggregate, schema.FieldArrayRelAggregate:
+		sel.Shape = ShapeAggregate
+	}
+	if sf.Kind != schema.FieldSelectByPk && sf.Kind != schema.FieldObjectRel {
+		if err := p.listArgs(f, t, &sel.From); err != nil {
+			return nil, err
+		}
+	}
+	if f.field.SelectionSet == nil {
+		return nil, f.path.Errorf(gqlerr.ValidationFailed, "missing selection set for %q", sf.Name)
+	}
+	var err error
+	if sel.Shape == ShapeAggregate {
+		sel.Aggregate, err = p.aggregateFields(f, t)
+	} else {
+		sel.Fields, err = p.rowFields(f, t)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sel, nil
+}
+
+// pkWhere builds the condition of a _by_pk field from its arguments.
+func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
+	args := map[string]ast.Value{}
+	for _, a := range f.field.Arguments {
+		args[a.Name.Value] = a.Value
+	}
+	var where And
+	for _, c := range t.PrimaryKey {
+		path := f.path.Key("args").Key(c.Field)
+		av, ok := args[c.Field]
+		if !ok {
+			return nil, f.path.Errorf(gqlerr.ValidationFailed, "missing required field '%s'", c.Field)
+		}
+		v, err := p.valueOf(av, path)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return nil, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+		}
+		val, err := scalarValue(v, c.Scalar, c.Type, path)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, Compare{Column: c.Info.Name, Type: c.Type, Op: "_eq", Value: val})
+	}
+	return where, nil
+}
+
+// rowFields plans the selection set of a table's row type.
+func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
+	obj := p.schema.Objects[t.Names.Object]
+	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Field, 0, len(subs))
+	for _, s := range subs {
+		name := s.field.Name.Value
+		if name == "__typename" {
+			out = append(out, Field{Alias: s.alias, Kind: FieldTypename, Text: obj.Name})
+			continue
+		}
+		sf, ok := obj.Fields[name]
+		if !ok {
+			return nil, notFound(s.path, name, obj.Name)
+		}
+		if err := checkArgs(s, sf); err != nil {
+			return nil, err
+		}
+		switch sf.Kind {
+		case schema.FieldColumn:
+			if s.field.SelectionSet != nil {
+				return nil, s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
+			}
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name})
+		default:
+			nested, err := p.tableField(s, sf)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, Field{Alias: s.alias, Kind: FieldSelect, Select: nested})
+		}
+	}
+	return out, nil
+}
+
+// aggregateFields plans the selection set of <t>_aggregate.
+func (p *planner) aggregateFields(f *selected, t *schema.Table) ([]AggField, error) {
+	obj := p.schema.Objects[t.Names.Aggregate]
+	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
+	if err != nil {
+		return nil, err
+	}
+	var out []AggField
+	for _, s := range subs {
+		name := s.field.Name.Value
+		if name == "__typename" {
+			out = append(out, AggField{Alias: s.alias, Kind: AggTypename, Text: obj.Name})
+			continue
+		}
+		sf, ok := obj.Fields[name]
+		if !ok {
+			return nil, notFound(s.path, name, obj.Name)
+		}
+		if err := checkArgs(s, sf); err != nil {
+			return nil, err
+		}
+		switch sf.Kind {
+		case schema.FieldNodes:
+			nodes, err := p.rowFields(s, t)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, AggField{Alias: s.alias, Kind: AggNodes, Nodes: nodes})
+		case schema.FieldAggregate:
+			children, err := p.aggregateOps(s, t)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})
+		}
+	}
+	return out, nil
+}
+
+// aggregateOps plans the selection set of <t>_aggregate_fields.
+func (p *planner) aggregateOps(f *selected, t *schema.Table) ([]AggField, error) {
+	obj := p.schema.Objects[t.Names.AggregateFields]
+	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
+	if err != nil {
+		return nil, err
+	}
+	var out []AggField
+	for _, s := range subs {
+		name := s.field.Name.Value
+		if name == "__typename" {
+			out = append(out, AggField{Alias: s.alias, Kind: AggTypename, Text: obj.Name})
+			continue
+		}
+		sf, ok := obj.Fields[name]
+		if !ok {
+			return nil, notFound(s.path, name, obj.Name)
+		}
+		if err := checkArgs(s, sf); err != nil {
+			return nil, err
+		}
+		switch sf.Kind {
+		case schema.FieldCount:
+			cf, err := p.countField(s, t)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, cf)
+		case schema.FieldAggOp:
+			opObj := p.schema.Objects[sf.Type]
+			cols, err := p.collect(s.sets, opObj.Name, s.path, s.frags)
+			if err != nil {
+				return nil, err
+			}
+			var children []AggField
+			for _, c := range cols {
+				cname := c.field.Name.Value
+				if cname == "__typename" {
+					children = append(children, AggField{Alias: c.alias, Kind: AggTypename, Text: opObj.Name})
+					continue
+				}
+				cf, ok := opObj.Fields[cname]
+				if !ok {
+					return nil, notFound(c.path, cname, opObj.Name)
+				}
+				if err := checkArgs(c, cf); err != nil {
+					return nil, err
+				}
+				children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name})
+			}
+			out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})
+		}
+	}
+	return out, nil
+}
+
+func (p *planner) countField(s *selected, t *schema.Table) (AggField, error) {
+	cf := AggField{Alias: s.alias, Kind: AggCount}
+	for _, a := range s.field.Arguments {
+		path := s.path.Key("args").Key(a.Name.Value)
+		v, err := p.valueOf(a.Value, path)
+		if err != nil {
+			return cf, err
+		}
+		switch a.Name.Value {
+		case "distinct":
+			if v == nil {
+				continue
+			}
+			b, ok := v.(bool)
+			if !ok {
+				return cf, typeMismatch(path, "Boolean", "a boolean", v)
+			}
+			cf.Distinct = b
+		case "columns":
+			cols, err := selectColumns(v, t, path)
+			if err != nil {
+				return cf, err
+			}
+			cf.Columns = cols
+		}
+	}
+	return cf, nil
+}
+
+// selectColumns reads a list of <t>_select_column values (a single value is
+// a list of one, as GraphQL input coercion allows).
+func selectColumns(v any, t *schema.Table, path gqlerr.Path) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var cols []string
+	for i, item := range list {
+		name, ok := enumText(item)
+		c := t.ColumnByField[name]
+		if !ok || c == nil {
+			return nil, path.Index(i).Errorf(gqlerr.ValidationFailed, "expected one of the values %s for type '%s', but found %s", columnList(t), t.Names.SelectColumn, describeEnum(item))
+		}
+		cols = append(cols, c.Info.Name)
+	}
+	return cols, nil
+}
+
+// enumText reads an enum value: a literal, or a string from a variable.
+func enumText(v any) (string, bool) {
+	switch v := v.(type) {
+	case enumValue:
+		return string(v), true
+	case string:
+		return v, true
+	}
+	return "", false
+}
+
+func describeEnum(v any) string {
+	if s, ok := enumText(v); ok {
+		return "'" + s + "'"
+	}
+	return describe(v)
+}
+
+func columnList(t *schema.Table) string {
+	out := "["
+	for i, c := range t.Columns {
+		if i > 0 {
+			out += ", "
+		}
+		out += "'" + c.Field + "'"
+	}
+	return out + "]"
+}
+
+var _ = metadata.ObjectRel

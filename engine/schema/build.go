@@ -1,0 +1,215 @@
+package schema
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/graphql-go/graphql"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// AdminRole is the role that sees every tracked table, column and
+// relationship.
+const AdminRole = "admin"
+
+var graphqlName = regexp.MustCompile(`^[_a-zA-Z][_a-zA-Z0-9]*$`)
+
+// Build makes the schema of a role from a resolved model. Tables, columns
+// and relationships whose names are not valid GraphQL names are left out.
+func Build(m *metadata.Model, role string) (*Schema, error) {
+	b := &builder{
+		model:   m,
+		s:       &Schema{Role: role, Objects: map[string]*Object{}, Inputs: map[string]*Input{}},
+		byName:  map[catalog.QualifiedName]*Table{},
+		scalars: map[string]*graphql.Scalar{},
+		comps:   map[string]*graphql.InputObject{},
+	}
+	b.collectTables()
+	b.collectRelationships()
+	gq, err := b.graphql()
+	if err != nil {
+		return nil, fmt.Errorf("building the GraphQL schema of role %q: %w", role, err)
+	}
+	b.s.GraphQL = gq
+	return b.s, nil
+}
+
+type builder struct {
+	model  *metadata.Model
+	s      *Schema
+	tables []*Table
+	byName map[catalog.QualifiedName]*Table
+
+	scalars map[string]*graphql.Scalar
+	comps   map[string]*graphql.InputObject
+	orderBy *graphql.Enum
+	objs    map[string]*graphql.Object
+	inputs  map[string]*graphql.InputObject
+	enums   map[string]*graphql.Enum
+}
+
+func (b *builder) collectTables() {
+	if b.s.Role != AdminRole {
+		// Other roles see only what permissions grant them, and no
+		// permission is enforced yet: they see nothing.
+		return
+	}
+	for _, mt := range b.model.Tables {
+		t := &Table{
+			Meta:          mt,
+			Names:         NamesFor(mt),
+			ColumnByField: map[string]*Column{},
+			RelByField:    map[string]*Relationship{},
+		}
+		if !graphqlName.MatchString(t.Names.Object) {
+			continue
+		}
+		for _, c := range mt.Columns {
+			col := &Column{Field: ColumnFieldName(mt, c.Name), Info: c, Type: b.model.Catalog.Type(c.TypeOID)}
+			if !graphqlName.MatchString(col.Field) {
+				continue
+			}
+			col.Scalar = ScalarFor(col.Type)
+			t.Columns = append(t.Columns, col)
+			t.ColumnByField[col.Field] = col
+		}
+		if pk := mt.Info.PrimaryKey; pk != nil {
+			for _, name := range pk.Columns {
+				for _, c := range t.Columns {
+					if c.Info.Name == name {
+						t.PrimaryKey = append(t.PrimaryKey, c)
+					}
+				}
+			}
+			if len(t.PrimaryKey) != len(pk.Columns) {
+				t.PrimaryKey = nil // a key column is hidden: no _by_pk
+			}
+		}
+		b.tables = append(b.tables, t)
+		b.byName[mt.Info.Name] = t
+	}
+}
+
+func (b *builder) collectRelationships() {
+	for _, t := range b.tables {
+		rels := append(append([]*metadata.Relationship{}, t.Meta.ObjectRelationships...), t.Meta.ArrayRelationships...)
+		for _, r := range rels {
+			target := b.byName[r.Target.Info.Name]
+			if target == nil || !graphqlName.MatchString(r.Name) {
+				continue
+			}
+			if _, clash := t.ColumnByField[r.Name]; clash {
+				continue
+			}
+			rel := &Relationship{Field: r.Name, Meta: r, Target: target}
+			t.Relationships = append(t.Relationships, rel)
+			t.RelByField[rel.Field] = rel
+		}
+	}
+}
+
+// lookup fills the planner's tables: objects and inputs by type name.
+func (b *builder) lookup() {
+	root := &Object{Name: QueryRoot, Kind: ObjRoot, Fields: map[string]*Field{}}
+	b.s.Query = root
+	b.s.Objects[QueryRoot] = root
+	if len(b.tables) == 0 {
+		root.Fields["no_queries_available"] = &Field{Name: "no_queries_available", Kind: FieldNoQueries, Type: "String"}
+	}
+	listArgs := map[string]bool{"where": true, "order_by": true, "limit": true, "offset": true, "distinct_on": true}
+	for _, t := range b.tables {
+		n := t.Names
+		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
+		if t.PrimaryKey != nil {
+			args := map[string]bool{}
+			for _, c := range t.PrimaryKey {
+				args[c.Field] = true
+			}
+			root.Fields[n.SelectByPk] = &Field{Name: n.SelectByPk, Kind: FieldSelectByPk, Table: t, Args: args, Type: n.Object}
+		}
+		root.Fields[n.SelectAggregate] = &Field{Name: n.SelectAggregate, Kind: FieldSelectAggregate, Table: t, Args: listArgs, Type: n.Aggregate}
+
+		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: map[string]*Field{}}
+		for _, c := range t.Columns {
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Type: c.Scalar.Name}
+		}
+		for _, r := range t.Relationships {
+			if r.Meta.Kind == metadata.ObjectRel {
+				obj.Fields[r.Field] = &Field{Name: r.Field, Kind: FieldObjectRel, Table: r.Target, Rel: r, Type: r.Target.Names.Object}
+				continue
+			}
+			obj.Fields[r.Field] = &Field{Name: r.Field, Kind: FieldArrayRel, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Object}
+			agg := RelAggregateFieldName(r.Field)
+			if _, clash := obj.Fields[agg]; !clash {
+				obj.Fields[agg] = &Field{Name: agg, Kind: FieldArrayRelAggregate, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Aggregate}
+			}
+		}
+		b.s.Objects[obj.Name] = obj
+
+		aggObj := &Object{Name: n.Aggregate, Kind: ObjAggregate, Table: t, Fields: map[string]*Field{
+			"aggregate": {Name: "aggregate", Kind: FieldAggregate, Table: t, Type: n.AggregateFields},
+			"nodes":     {Name: "nodes", Kind: FieldNodes, Table: t, Type: n.Object},
+		}}
+		b.s.Objects[aggObj.Name] = aggObj
+
+		fieldsObj := &Object{Name: n.AggregateFields, Kind: ObjAggregateFields, Table: t, Fields: map[string]*Field{
+			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": true, "distinct": true}, Type: "Int"},
+		}}
+		for _, op := range aggregateOps {
+			cols := aggregateColumns(t, op.numericOnly)
+			if len(cols) == 0 {
+				continue
+			}
+			typeName := n.AggregateOp[op.name]
+			fieldsObj.Fields[op.name] = &Field{Name: op.name, Kind: FieldAggOp, Table: t, AggOp: op.name, Type: typeName}
+			opObj := &Object{Name: typeName, Kind: ObjAggregateOp, Table: t, AggOp: op.name, Fields: map[string]*Field{}}
+			for _, c := range cols {
+				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: aggregateResultScalar(op.name, c)}
+			}
+			b.s.Objects[typeName] = opObj
+		}
+		b.s.Objects[fieldsObj.Name] = fieldsObj
+
+		b.s.Inputs[n.BoolExp] = &Input{Name: n.BoolExp, Kind: InputBoolExp, Table: t}
+		b.s.Inputs[n.OrderBy] = &Input{Name: n.OrderBy, Kind: InputOrderBy, Table: t}
+		for _, c := range t.Columns {
+			name := ComparisonExpName(c.Scalar.Name)
+			if _, ok := b.s.Inputs[name]; ok {
+				continue
+			}
+			sc := c.Scalar
+			in := &Input{Name: name, Kind: InputComparison, Scalar: &sc, Ops: map[string]Operator{}}
+			for _, op := range operatorsFor(sc) {
+				in.Ops[op.Name] = op
+			}
+			b.s.Inputs[name] = in
+		}
+	}
+}
+
+// aggregateColumns are the columns an aggregate operator applies to.
+func aggregateColumns(t *Table, numericOnly bool) []*Column {
+	var cols []*Column
+	for _, c := range t.Columns {
+		if numericOnly && !c.Scalar.Numeric {
+			continue
+		}
+		if !c.Scalar.Comparable || c.Type == nil || c.Type.IsArray() {
+			continue
+		}
+		cols = append(cols, c)
+	}
+	return cols
+}
+
+// aggregateResultScalar is the GraphQL type of an aggregate of a column:
+// avg, stddev and variance give Float; sum, max and min keep the column's.
+func aggregateResultScalar(op string, c *Column) string {
+	switch op {
+	case "sum", "max", "min":
+		return c.Scalar.Name
+	}
+	return "Float"
+}

@@ -1,0 +1,273 @@
+package schema
+
+import (
+	"fmt"
+
+	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
+
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// graphql builds the graphql-go schema that mirrors the lookup tables. It
+// has no resolvers: it only answers introspection.
+func (b *builder) graphql() (*graphql.Schema, error) {
+	b.lookup()
+	b.objs = map[string]*graphql.Object{}
+	b.inputs = map[string]*graphql.InputObject{}
+	b.enums = map[string]*graphql.Enum{}
+	b.orderBy = b.orderByEnum()
+
+	for _, t := range b.tables {
+		b.tableTypes(t)
+	}
+	root := graphql.Fields{}
+	if len(b.tables) == 0 {
+		root["no_queries_available"] = &graphql.Field{Type: graphql.NewNonNull(graphql.String)}
+	}
+	for _, t := range b.tables {
+		n := t.Names
+		desc := fmt.Sprintf("fetch data from the table: %q", t.Meta.Info.Name.Name)
+		root[n.Select] = &graphql.Field{
+			Type:        nonNullList(b.objs[n.Object]),
+			Args:        b.listArgs(t),
+			Description: desc,
+		}
+		root[n.SelectAggregate] = &graphql.Field{
+			Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
+			Args:        b.listArgs(t),
+			Description: fmt.Sprintf("fetch aggregated fields from the table: %q", t.Meta.Info.Name.Name),
+		}
+		if t.PrimaryKey != nil {
+			args := graphql.FieldConfigArgument{}
+			for _, c := range t.PrimaryKey {
+				args[c.Field] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(b.scalar(c.Scalar))}
+			}
+			root[n.SelectByPk] = &graphql.Field{
+				Type:        b.objs[n.Object],
+				Args:        args,
+				Description: desc + " using primary key columns",
+			}
+		}
+	}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: QueryRoot, Fields: root})
+	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func nonNullList(t graphql.Type) graphql.Type {
+	return graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(t)))
+}
+
+func (b *builder) orderByEnum() *graphql.Enum {
+	values := graphql.EnumValueConfigMap{}
+	for _, v := range OrderByValues {
+		values[v.Name] = &graphql.EnumValueConfig{Value: v.Name, Description: v.Desc}
+	}
+	return graphql.NewEnum(graphql.EnumConfig{Name: OrderByEnum, Values: values, Description: "column ordering options"})
+}
+
+// scalar returns the graphql-go scalar of a Scalar, creating custom ones once.
+func (b *builder) scalar(s Scalar) *graphql.Scalar {
+	switch s.Name {
+	case "Int":
+		return graphql.Int
+	case "Float":
+		return graphql.Float
+	case "String":
+		return graphql.String
+	case "Boolean":
+		return graphql.Boolean
+	}
+	if gs, ok := b.scalars[s.Name]; ok {
+		return gs
+	}
+	identity := func(v any) any { return v }
+	gs := graphql.NewScalar(graphql.ScalarConfig{
+		Name:         s.Name,
+		Serialize:    identity,
+		ParseValue:   identity,
+		ParseLiteral: func(ast.Value) any { return nil },
+	})
+	b.scalars[s.Name] = gs
+	return gs
+}
+
+func (b *builder) comparison(s Scalar) *graphql.InputObject {
+	name := ComparisonExpName(s.Name)
+	if c, ok := b.comps[name]; ok {
+		return c
+	}
+	gs := b.scalar(s)
+	fields := graphql.InputObjectConfigFieldMap{}
+	for _, op := range operatorsFor(s) {
+		var t graphql.Input = gs
+		switch op.Shape {
+		case OperandList:
+			t = graphql.NewList(graphql.NewNonNull(gs))
+		case OperandBoolean:
+			t = graphql.Boolean
+		case OperandString:
+			t = graphql.String
+		}
+		fields[op.Name] = &graphql.InputObjectFieldConfig{Type: t}
+	}
+	c := graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        name,
+		Fields:      fields,
+		Description: fmt.Sprintf("Boolean expression to compare columns of type %q. All fields are combined with logical 'AND'.", s.Name),
+	})
+	b.comps[name] = c
+	return c
+}
+
+func (b *builder) listArgs(t *Table) graphql.FieldConfigArgument {
+	n := t.Names
+	return graphql.FieldConfigArgument{
+		"distinct_on": {Type: graphql.NewList(graphql.NewNonNull(b.enums[n.SelectColumn])), Description: "distinct select on columns"},
+		"limit":       {Type: graphql.Int, Description: "limit the number of rows returned"},
+		"offset":      {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
+		"order_by":    {Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"},
+		"where":       {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
+	}
+}
+
+// tableTypes declares a table's types; fields that refer to other tables are
+// thunks, so declaration order does not matter.
+func (b *builder) tableTypes(t *Table) {
+	n := t.Names
+	tableName := t.Meta.Info.Name.Name
+
+	cols := graphql.EnumValueConfigMap{}
+	for _, c := range t.Columns {
+		cols[c.Field] = &graphql.EnumValueConfig{Value: c.Field, Description: "column name"}
+	}
+	if len(cols) > 0 {
+		b.enums[n.SelectColumn] = graphql.NewEnum(graphql.EnumConfig{
+			Name: n.SelectColumn, Values: cols,
+			Description: fmt.Sprintf("select columns of table %q", tableName),
+		})
+	}
+
+	b.inputs[n.BoolExp] = graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        n.BoolExp,
+		Description: fmt.Sprintf("Boolean expression to filter rows from the table %q. All fields are combined with a logical 'AND'.", tableName),
+		Fields: graphql.InputObjectConfigFieldMapThunk(func() graphql.InputObjectConfigFieldMap {
+			self := b.inputs[n.BoolExp]
+			f := graphql.InputObjectConfigFieldMap{
+				"_and": {Type: graphql.NewList(graphql.NewNonNull(self))},
+				"_not": {Type: self},
+				"_or":  {Type: graphql.NewList(graphql.NewNonNull(self))},
+			}
+			for _, c := range t.Columns {
+				f[c.Field] = &graphql.InputObjectFieldConfig{Type: b.comparison(c.Scalar)}
+			}
+			for _, r := range t.Relationships {
+				f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.BoolExp]}
+			}
+			return f
+		}),
+	})
+	b.inputs[n.OrderBy] = graphql.NewInputObject(graphql.InputObjectConfig{
+		Name:        n.OrderBy,
+		Description: fmt.Sprintf("Ordering options when selecting data from %q.", tableName),
+		Fields: graphql.InputObjectConfigFieldMapThunk(func() graphql.InputObjectConfigFieldMap {
+			f := graphql.InputObjectConfigFieldMap{}
+			for _, c := range t.Columns {
+				f[c.Field] = &graphql.InputObjectFieldConfig{Type: b.orderBy}
+			}
+			for _, r := range t.Relationships {
+				if r.Meta.Kind == metadata.ObjectRel {
+					f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.OrderBy]}
+				}
+			}
+			return f
+		}),
+	})
+
+	b.objs[n.Object] = graphql.NewObject(graphql.ObjectConfig{
+		Name:        n.Object,
+		Description: tableDescription(t),
+		Fields: graphql.FieldsThunk(func() graphql.Fields {
+			f := graphql.Fields{}
+			for _, c := range t.Columns {
+				var typ graphql.Output = b.scalar(c.Scalar)
+				if !c.Info.Nullable {
+					typ = graphql.NewNonNull(typ)
+				}
+				f[c.Field] = &graphql.Field{Type: typ, Description: c.Info.Comment}
+			}
+			for _, r := range t.Relationships {
+				target := b.objs[r.Target.Names.Object]
+				if r.Meta.Kind == metadata.ObjectRel {
+					f[r.Field] = &graphql.Field{Type: target, Description: orDefault(r.Meta.Comment, "An object relationship")}
+					continue
+				}
+				f[r.Field] = &graphql.Field{Type: nonNullList(target), Args: b.listArgs(r.Target), Description: orDefault(r.Meta.Comment, "An array relationship")}
+				agg := RelAggregateFieldName(r.Field)
+				if _, clash := f[agg]; !clash {
+					f[agg] = &graphql.Field{
+						Type: graphql.NewNonNull(b.objs[r.Target.Names.Aggregate]), Args: b.listArgs(r.Target),
+						Description: orDefault(r.Meta.Comment, "An aggregate relationship"),
+					}
+				}
+			}
+			return f
+		}),
+	})
+	b.aggregateTypes(t)
+}
+
+func tableDescription(t *Table) string {
+	if t.Meta.Info.Comment != "" {
+		return t.Meta.Info.Comment
+	}
+	return fmt.Sprintf("columns and relationships of %q", t.Meta.Info.Name.Name)
+}
+
+func (b *builder) aggregateTypes(t *Table) {
+	n := t.Names
+	tableName := t.Meta.Info.Name.Name
+	fields := graphql.Fields{}
+	countArgs := graphql.FieldConfigArgument{"distinct": {Type: graphql.Boolean}}
+	if e, ok := b.enums[n.SelectColumn]; ok {
+		countArgs["columns"] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(e))}
+	}
+	fields["count"] = &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Args: countArgs}
+	for _, op := range aggregateOps {
+		cols := aggregateColumns(t, op.numericOnly)
+		if len(cols) == 0 {
+			continue
+		}
+		opFields := graphql.Fields{}
+		for _, c := range cols {
+			typ := b.scalar(c.Scalar)
+			if aggregateResultScalar(op.name, c) == "Float" {
+				typ = graphql.Float
+			}
+			opFields[c.Field] = &graphql.Field{Type: typ}
+		}
+		opType := graphql.NewObject(graphql.ObjectConfig{
+			Name: n.AggregateOp[op.name], Fields: opFields,
+			Description: fmt.Sprintf("aggregate %s on columns", op.name),
+		})
+		fields[op.name] = &graphql.Field{Type: opType}
+	}
+	aggFields := graphql.NewObject(graphql.ObjectConfig{
+		Name: n.AggregateFields, Fields: fields,
+		Description: fmt.Sprintf("aggregate fields of %q", tableName),
+	})
+	b.objs[n.Aggregate] = graphql.NewObject(graphql.ObjectConfig{
+		Name:        n.Aggregate,
+		Description: fmt.Sprintf("aggregated selection of %q", tableName),
+		Fields: graphql.FieldsThunk(func() graphql.Fields {
+			return graphql.Fields{
+				"aggregate": {Type: aggFields},
+				"nodes":     {Type: nonNullList(b.objs[n.Object])},
+			}
+		}),
+	})
+}

@@ -1,0 +1,158 @@
+package schema
+
+import (
+	"github.com/graphql-go/graphql"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// Schema is one role's GraphQL schema: the graphql-go schema, which answers
+// introspection, and the lookup tables the planner walks to turn a
+// document into IR.
+type Schema struct {
+	Role    string
+	GraphQL *graphql.Schema
+	// Objects maps every output object type name to its description.
+	Objects map[string]*Object
+	// Inputs maps every input object type name (bool_exp, order_by,
+	// comparison_exp) to its description.
+	Inputs map[string]*Input
+	// Query is query_root.
+	Query *Object
+}
+
+// ObjectKind tells what an output object type stands for.
+type ObjectKind int
+
+// Object kinds.
+const (
+	ObjRoot            ObjectKind = iota // query_root
+	ObjTable                             // a table's row type
+	ObjAggregate                         // <t>_aggregate: aggregate + nodes
+	ObjAggregateFields                   // <t>_aggregate_fields: count, sum, …
+	ObjAggregateOp                       // <t>_sum_fields and friends
+)
+
+// Object is an output object type.
+type Object struct {
+	Name   string
+	Kind   ObjectKind
+	Table  *Table // nil for query_root
+	AggOp  string // for ObjAggregateOp: "sum", "avg", …
+	Fields map[string]*Field
+}
+
+// FieldKind tells what an output field stands for.
+type FieldKind int
+
+// Field kinds.
+const (
+	FieldColumn            FieldKind = iota // a column of the row
+	FieldObjectRel                          // an object relationship
+	FieldArrayRel                           // an array relationship
+	FieldArrayRelAggregate                  // <rel>_aggregate
+	FieldSelect                             // root <t>
+	FieldSelectByPk                         // root <t>_by_pk
+	FieldSelectAggregate                    // root <t>_aggregate
+	FieldAggregate                          // aggregate (in <t>_aggregate)
+	FieldNodes                              // nodes (in <t>_aggregate)
+	FieldCount                              // count (in <t>_aggregate_fields)
+	FieldAggOp                              // sum, avg, … (in <t>_aggregate_fields)
+	FieldAggOpColumn                        // a column in <t>_sum_fields, …
+	FieldNoQueries                          // no_queries_available
+)
+
+// Field is an output field of an Object.
+type Field struct {
+	Name   string
+	Kind   FieldKind
+	Table  *Table        // the table the field reads from
+	Column *Column       // FieldColumn, FieldAggOpColumn
+	Rel    *Relationship // FieldObjectRel, FieldArrayRel, FieldArrayRelAggregate
+	AggOp  string        // FieldAggOp, FieldAggOpColumn
+	// Args lists the names of the arguments the field takes.
+	Args map[string]bool
+	// Type is the field's GraphQL type name, without modifiers.
+	Type string
+}
+
+// Table is a tracked table as the schema exposes it.
+type Table struct {
+	Meta  *metadata.Table
+	Names TypeNames
+	// Columns are the exposed columns, in catalog order.
+	Columns       []*Column
+	ColumnByField map[string]*Column
+	// Relationships, object ones first, in metadata order.
+	Relationships []*Relationship
+	RelByField    map[string]*Relationship
+	// PrimaryKey is nil for tables without one (views): no _by_pk field.
+	PrimaryKey []*Column
+}
+
+// Column is an exposed column.
+type Column struct {
+	Field  string // GraphQL field name
+	Info   *catalog.Column
+	Type   *catalog.Type
+	Scalar Scalar
+}
+
+// Relationship is an exposed relationship whose target is exposed too.
+type Relationship struct {
+	Field  string
+	Meta   *metadata.Relationship
+	Target *Table
+}
+
+// Input is an input object type the planner reads.
+type Input struct {
+	Name string
+	Kind InputKind
+	// Table is set for bool_exp and order_by inputs.
+	Table *Table
+	// Scalar is set for comparison_exp inputs.
+	Scalar *Scalar
+	// Ops lists a comparison_exp's operators by name.
+	Ops map[string]Operator
+}
+
+// InputKind tells what an input object type stands for.
+type InputKind int
+
+// Input kinds.
+const (
+	InputBoolExp InputKind = iota
+	InputOrderBy
+	InputComparison
+)
+
+// Operator is a comparison operator of a comparison_exp.
+type Operator struct {
+	Name string
+	// Shape says what value the operator takes.
+	Shape OperandShape
+}
+
+// OperandShape is the shape of an operator's operand.
+type OperandShape int
+
+// Operand shapes.
+const (
+	OperandScalar  OperandShape = iota // a value of the column's scalar
+	OperandList                        // a list of such values
+	OperandBoolean                     // a Boolean (_is_null)
+	OperandString                      // a String pattern (_like on non-String textual)
+)
+
+// OrderByValues are the values of the order_by enum, with Hasura's
+// descriptions, in schema order.
+var OrderByValues = []struct{ Name, Desc string }{
+	{"asc", "in ascending order, nulls last"},
+	{"asc_nulls_first", "in ascending order, nulls first"},
+	{"asc_nulls_last", "in ascending order, nulls last"},
+	{"desc", "in descending order, nulls first"},
+	{"desc_nulls_first", "in descending order, nulls first"},
+	{"desc_nulls_last", "in descending order, nulls last"},
+}

@@ -1,0 +1,227 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	"github.com/trellis-gql/trellis/engine/auth"
+	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
+)
+
+// Config configures the HTTP server.
+type Config struct {
+	Auth   *auth.Authenticator
+	Engine *gql.Engine
+	Logger *slog.Logger
+	// Version is reported by /v1/version.
+	Version string
+	// EnableConsole serves GraphiQL at /console.
+	EnableConsole bool
+	// ConsoleAssetsDir, when set, serves the console's scripts and styles
+	// from this folder at /console/assets/ instead of a CDN.
+	ConsoleAssetsDir string
+	// DevMode adds extensions.internal (SQL errors' detail) to errors.
+	DevMode bool
+	// MaxBodyBytes caps request bodies; 0 means 16 MiB.
+	MaxBodyBytes int64
+}
+
+// Server serves Trellis' HTTP API.
+type Server struct {
+	cfg Config
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New returns a Server; Handler gives its routes.
+func New(cfg Config) *Server {
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 16 << 20
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, log: log.With("component", "server"), mux: http.NewServeMux()}
+	s.mux.HandleFunc("POST /v1/graphql", s.graphql)
+	s.mux.HandleFunc("POST /v1alpha1/graphql", s.graphql)
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	s.mux.HandleFunc("GET /v1/version", s.version)
+	if cfg.EnableConsole {
+		s.mux.HandleFunc("GET /console", s.console)
+		s.mux.HandleFunc("GET /console/{$}", s.console)
+		if cfg.ConsoleAssetsDir != "" {
+			s.mux.Handle("GET /console/assets/", http.StripPrefix("/console/assets/", http.FileServer(http.Dir(cfg.ConsoleAssetsDir))))
+		}
+		s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/console", http.StatusTemporaryRedirect)
+		})
+	}
+	return s
+}
+
+// Handler returns the server's routes, with panic recovery.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic serving request", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				var buf bytes.Buffer
+				writeError(&buf, gqlerr.New(gqlerr.Unexpected, "$", "internal error"), false)
+				writeJSON(w, http.StatusInternalServerError, buf.Bytes())
+			}
+		}()
+		s.mux.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, "OK")
+}
+
+func (s *Server) version(w http.ResponseWriter, _ *http.Request) {
+	body, _ := json.Marshal(map[string]string{"version": s.cfg.Version})
+	writeJSON(w, http.StatusOK, body)
+}
+
+// graphql serves POST /v1/graphql: one request object, or a batch (a JSON
+// array) answered with an array of results in the same order.
+func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
+	var buf bytes.Buffer
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(&buf, gqlerr.New(gqlerr.BadRequest, "$", "request body too large"), false)
+			writeJSON(w, http.StatusRequestEntityTooLarge, buf.Bytes())
+			return
+		}
+		writeError(&buf, gqlerr.New(gqlerr.BadRequest, "$", "could not read the request body"), false)
+		writeJSON(w, http.StatusBadRequest, buf.Bytes())
+		return
+	}
+	sess, err := s.cfg.Auth.Authenticate(r.Header)
+	if err != nil {
+		writeError(&buf, err, false)
+		writeJSON(w, http.StatusOK, buf.Bytes())
+		return
+	}
+	showInternal := s.cfg.DevMode
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var batch []json.RawMessage
+		if err := json.Unmarshal(trimmed, &batch); err != nil {
+			writeError(&buf, invalidJSON(), false)
+			writeJSON(w, http.StatusOK, buf.Bytes())
+			return
+		}
+		buf.WriteByte('[')
+		for i, item := range batch {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			s.one(r, &buf, sess, item, showInternal)
+		}
+		buf.WriteByte(']')
+		writeJSON(w, http.StatusOK, buf.Bytes())
+		return
+	}
+	s.one(r, &buf, sess, trimmed, showInternal)
+	writeJSON(w, http.StatusOK, buf.Bytes())
+}
+
+// one runs a single request and appends its response.
+func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw []byte, showInternal bool) {
+	req, err := decodeRequest(raw)
+	if err != nil {
+		writeError(buf, err, showInternal)
+		return
+	}
+	res, err := s.cfg.Engine.Execute(r.Context(), sess.Role, req)
+	if err != nil {
+		e := gqlerr.As(err)
+		if e.Code == gqlerr.Unexpected {
+			s.log.Error("request failed", "error", err, "session", sess)
+		}
+		writeError(buf, e, showInternal)
+		return
+	}
+	writeData(buf, res)
+}
+
+func invalidJSON() error {
+	return gqlerr.New(gqlerr.InvalidJSON, "$", "Error in $: Failed reading: not a valid json value")
+}
+
+// decodeRequest reads {query, variables, operationName}, reporting shape
+// errors with Hasura's paths and texts.
+func decodeRequest(raw []byte) (gql.Request, error) {
+	var req gql.Request
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		if json.Valid(raw) {
+			return req, gqlerr.New(gqlerr.ParseFailed, "$", "parsing Object failed, expected Object, but encountered "+jsonKind(raw))
+		}
+		return req, invalidJSON()
+	}
+	if ext, ok := fields["extensions"]; ok && isPersistedQuery(ext) {
+		return req, gqlerr.New(gqlerr.NotSupported, "$", "Automatic Persisted Queries is not enabled")
+	}
+	q, ok := fields["query"]
+	if !ok || string(q) == "null" {
+		return req, gqlerr.New(gqlerr.ParseFailed, "$", `key "query" not found`)
+	}
+	if err := json.Unmarshal(q, &req.Query); err != nil {
+		return req, gqlerr.New(gqlerr.ParseFailed, "$.query", "parsing Text failed, expected String, but encountered "+jsonKind(q))
+	}
+	if op, ok := fields["operationName"]; ok && string(op) != "null" {
+		if err := json.Unmarshal(op, &req.OperationName); err != nil {
+			return req, gqlerr.New(gqlerr.ParseFailed, "$.operationName", "parsing Text failed, expected String, but encountered "+jsonKind(op))
+		}
+	}
+	if v, ok := fields["variables"]; ok && string(v) != "null" {
+		if k := jsonKind(v); k != "Object" {
+			return req, gqlerr.New(gqlerr.ParseFailed, "$.variables", "parsing HashMap failed, expected Object, but encountered "+k)
+		}
+		req.Variables = v
+	}
+	return req, nil
+}
+
+func isPersistedQuery(ext json.RawMessage) bool {
+	var e struct {
+		PersistedQuery json.RawMessage `json:"persistedQuery"`
+	}
+	return json.Unmarshal(ext, &e) == nil && len(e.PersistedQuery) > 0 && string(e.PersistedQuery) != "null"
+}
+
+// jsonKind names a JSON value's kind as aeson does.
+func jsonKind(raw []byte) string {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 {
+		return "Null"
+	}
+	switch t[0] {
+	case '{':
+		return "Object"
+	case '[':
+		return "Array"
+	case '"':
+		return "String"
+	case 't', 'f':
+		return "Boolean"
+	case 'n':
+		return "Null"
+	}
+	return "Number"
+}

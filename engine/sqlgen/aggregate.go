@@ -1,0 +1,74 @@
+package sqlgen
+
+import (
+	"github.com/trellis-gql/trellis/engine/plan"
+)
+
+// aggFuncs maps Hasura's aggregate operators to SQL functions.
+var aggFuncs = map[string]string{
+	"avg":         "avg",
+	"max":         "max",
+	"min":         "min",
+	"stddev":      "stddev",
+	"stddev_pop":  "stddev_pop",
+	"stddev_samp": "stddev_samp",
+	"sum":         "sum",
+	"var_pop":     "var_pop",
+	"var_samp":    "var_samp",
+	"variance":    "variance",
+}
+
+// aggregateJSON writes the json object of an aggregate selection over the
+// rows aliased a; nodes keep the select's order.
+func (g *gen) aggregateJSON(fields []plan.AggField, a string, order []plan.OrderItem) {
+	g.jsonObject(len(fields), func(i int) {
+		f := fields[i]
+		g.write(g.text(f.Alias), ", ")
+		switch f.Kind {
+		case plan.AggTypename:
+			g.write(g.text(f.Text))
+		case plan.AggObject:
+			g.aggregateJSON(f.Children, a, order)
+		case plan.AggCount:
+			g.count(f, a)
+		case plan.AggColumn:
+			g.write(aggFuncs[f.Op], "(", a, ".", Ident(f.Column), ")")
+		case plan.AggNodes:
+			g.write("coalesce(json_agg(")
+			g.rowJSON(f.Nodes, a)
+			g.orderBy(order, a)
+			g.write("), '[]')")
+		}
+	})
+}
+
+func (g *gen) count(f plan.AggField, a string) {
+	g.write("count(")
+	if f.Distinct && len(f.Columns) > 0 {
+		g.write("DISTINCT ")
+	}
+	switch len(f.Columns) {
+	case 0:
+		g.write("*")
+	case 1:
+		g.write(a, ".", Ident(f.Columns[0]))
+	default:
+		// A row counts when all the columns are non-null.
+		g.write("CASE WHEN ")
+		for i, c := range f.Columns {
+			if i > 0 {
+				g.write(" AND ")
+			}
+			g.write(a, ".", Ident(c), " IS NOT NULL")
+		}
+		g.write(" THEN ROW(")
+		for i, c := range f.Columns {
+			if i > 0 {
+				g.write(", ")
+			}
+			g.write(a, ".", Ident(c))
+		}
+		g.write(") END")
+	}
+	g.write(")")
+}

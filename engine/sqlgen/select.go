@@ -1,0 +1,177 @@
+package sqlgen
+
+import (
+	"github.com/trellis-gql/trellis/engine/plan"
+)
+
+// maxPairs is how many key/value pairs one json_build_object call takes
+// (Postgres allows 100 arguments).
+const maxPairs = 50
+
+// selectJSON writes a parenthesized expression giving a select's JSON.
+// outer is the alias of the enclosing row for a relationship, "" at the root.
+func (g *gen) selectJSON(s *plan.Select, outer string) {
+	a := g.alias()
+	switch s.Shape {
+	case plan.ShapeObject:
+		g.write("(SELECT ")
+		g.rowJSON(s.Fields, a)
+		g.write(" FROM ", Qualified(s.Table.Name), " AS ", a, " WHERE ")
+		g.rowsCondition(&s.From, a, outer)
+		g.write(" LIMIT 1)")
+	case plan.ShapeArray:
+		g.write("(SELECT coalesce(json_agg(")
+		g.rowJSON(s.Fields, a)
+		g.orderBy(s.From.OrderBy, a)
+		g.write("), '[]') FROM ")
+		g.rows(s, a, outer)
+		g.write(")")
+	case plan.ShapeAggregate:
+		g.write("(SELECT ")
+		g.aggregateJSON(s.Aggregate, a, s.From.OrderBy)
+		g.write(" FROM ")
+		g.rows(s, a, outer)
+		g.write(")")
+	}
+}
+
+// rows writes a derived table of the rows a select reads, aliased a.
+func (g *gen) rows(s *plan.Select, a, outer string) {
+	inner := a + "_t"
+	g.write("(SELECT ")
+	if len(s.From.DistinctOn) > 0 {
+		g.write("DISTINCT ON (")
+		for i, c := range s.From.DistinctOn {
+			if i > 0 {
+				g.write(", ")
+			}
+			g.write(inner, ".", Ident(c))
+		}
+		g.write(") ")
+	}
+	g.write("* FROM ", Qualified(s.Table.Name), " AS ", inner, " WHERE ")
+	g.rowsCondition(&s.From, inner, outer)
+	if len(s.From.OrderBy) > 0 {
+		g.write(" ORDER BY ")
+		g.orderItems(s.From.OrderBy, inner)
+	}
+	if s.From.Limit != nil {
+		g.write(" LIMIT ", g.bind(s.From.Limit.Text), "::integer")
+	}
+	if s.From.Offset != nil {
+		g.write(" OFFSET ", g.bind(s.From.Offset.Text), "::integer")
+	}
+	g.write(") AS ", a)
+}
+
+// rowsCondition writes the join to the outer row and the where clause.
+func (g *gen) rowsCondition(r *plan.Rows, a, outer string) {
+	wrote := false
+	for _, j := range r.Join {
+		if wrote {
+			g.write(" AND ")
+		}
+		g.write(a, ".", Ident(j.Inner), " = ", outer, ".", Ident(j.Outer))
+		wrote = true
+	}
+	if r.Where != nil {
+		if wrote {
+			g.write(" AND ")
+		}
+		g.boolExp(r.Where, a)
+		wrote = true
+	}
+	if !wrote {
+		g.write("true")
+	}
+}
+
+func (g *gen) orderBy(items []plan.OrderItem, a string) {
+	if len(items) == 0 {
+		return
+	}
+	g.write(" ORDER BY ")
+	g.orderItems(items, a)
+}
+
+func (g *gen) orderItems(items []plan.OrderItem, a string) {
+	for i, o := range items {
+		if i > 0 {
+			g.write(", ")
+		}
+		g.write(a, ".", Ident(o.Column))
+		if o.Desc {
+			g.write(" DESC")
+		} else {
+			g.write(" ASC")
+		}
+		if o.NullsFirst {
+			g.write(" NULLS FIRST")
+		} else {
+			g.write(" NULLS LAST")
+		}
+	}
+}
+
+// rowJSON writes a json object of a row's fields, aliased a.
+func (g *gen) rowJSON(fields []plan.Field, a string) {
+	g.jsonObject(len(fields), func(i int) {
+		f := fields[i]
+		g.write(g.text(f.Alias), ", ")
+		switch f.Kind {
+		case plan.FieldColumn:
+			g.write(a, ".", Ident(f.Column))
+		case plan.FieldTypename:
+			g.write(g.text(f.Text))
+		case plan.FieldSelect:
+			g.selectJSON(f.Select, a)
+		}
+	})
+}
+
+// jsonObject writes json_build_object over n pairs, each written by pair.
+// Past maxPairs (Postgres takes 100 arguments) the object is built in
+// chunks whose texts are spliced: json has no concatenation operator and
+// jsonb would reorder the keys. Each chunk is written once.
+func (g *gen) jsonObject(n int, pair func(i int)) {
+	chunk := func(start, end int) {
+		g.write("json_build_object(")
+		for i := start; i < end; i++ {
+			if i > start {
+				g.write(", ")
+			}
+			pair(i)
+		}
+		g.write(")")
+	}
+	if n <= maxPairs {
+		chunk(0, n)
+		return
+	}
+	g.write("(")
+	for start := 0; start < n; start += maxPairs {
+		end := min(start+maxPairs, n)
+		first, last := start == 0, end == n
+		if !first {
+			g.write(" || ', ' || ")
+		}
+		switch {
+		case first:
+			g.write("left(")
+		case last:
+			g.write("substr(")
+		default:
+			g.write("substr(left(")
+		}
+		chunk(start, end)
+		switch {
+		case first:
+			g.write("::text, -1)")
+		case last:
+			g.write("::text, 2)")
+		default:
+			g.write("::text, -1), 2)")
+		}
+	}
+	g.write(")::json")
+}

@@ -1,0 +1,11 @@
+DROP TABLE IF EXISTS public.course_participants;
+DROP TABLE IF EXISTS public.lectures;
+DROP TABLE IF EXISTS public.courses;
+DROP TABLE IF EXISTS public.matches;
+DROP TABLE IF EXISTS public.tutor_subjects;
+DROP TABLE IF EXISTS public.subjects;
+DROP TABLE IF EXISTS public.tutors;
+DROP TABLE IF EXISTS public.students;
+DROP TABLE IF EXISTS public.users;
+DROP TYPE IF EXISTS public.match_status;
+DROP TYPE IF EXISTS public.user_role;
