@@ -36,7 +36,7 @@ func (p *planner) rootField(f *selected) (RootField, error) {
 	if !ok {
 		return RootField{}, notFound(f.path, name, schema.QueryRoot)
 	}
-	if err := checkArgs(f, sf); err != nil {
+	if err := p.checkArgs(f, sf, schema.QueryRoot); err != nil {
 		return RootField{}, err
 	}
 	if sf.Kind == schema.FieldNoQueries {
@@ -53,14 +53,18 @@ func notFound(path gqlerr.Path, field, typeName string) error {
 	return path.Errorf(gqlerr.ValidationFailed, "field '%s' not found in type: '%s'", field, typeName)
 }
 
-// checkArgs rejects arguments the schema field does not take.
-func checkArgs(f *selected, sf *schema.Field) error {
+// checkArgs rejects arguments the schema field does not take and variables
+// whose declared type does not fit where they are used.
+func (p *planner) checkArgs(f *selected, sf *schema.Field, parentType string) error {
 	for _, a := range f.field.Arguments {
 		if !sf.Args[a.Name.Value] {
 			return f.path.Errorf(gqlerr.ValidationFailed, "'%s' has no argument named '%s'", sf.Name, a.Name.Value)
 		}
 	}
-	return nil
+	if len(f.field.Arguments) == 0 {
+		return nil
+	}
+	return p.checkVariableUsages(f, parentType)
 }
 
 // tableField plans a field that reads a table: a root field or a
@@ -155,7 +159,7 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 		if !ok {
 			return nil, notFound(s.path, name, obj.Name)
 		}
-		if err := checkArgs(s, sf); err != nil {
+		if err := p.checkArgs(s, sf, obj.Name); err != nil {
 			return nil, err
 		}
 		switch sf.Kind {
@@ -193,7 +197,7 @@ func (p *planner) aggregateFields(f *selected, t *schema.Table) ([]AggField, err
 		if !ok {
 			return nil, notFound(s.path, name, obj.Name)
 		}
-		if err := checkArgs(s, sf); err != nil {
+		if err := p.checkArgs(s, sf, obj.Name); err != nil {
 			return nil, err
 		}
 		switch sf.Kind {
@@ -232,7 +236,7 @@ func (p *planner) aggregateOps(f *selected, t *schema.Table) ([]AggField, error)
 		if !ok {
 			return nil, notFound(s.path, name, obj.Name)
 		}
-		if err := checkArgs(s, sf); err != nil {
+		if err := p.checkArgs(s, sf, obj.Name); err != nil {
 			return nil, err
 		}
 		switch sf.Kind {
@@ -259,7 +263,7 @@ func (p *planner) aggregateOps(f *selected, t *schema.Table) ([]AggField, error)
 				if !ok {
 					return nil, notFound(c.path, cname, opObj.Name)
 				}
-				if err := checkArgs(c, cf); err != nil {
+				if err := p.checkArgs(c, cf, opObj.Name); err != nil {
 					return nil, err
 				}
 				children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name})

@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/trellis-gql/trellis/engine/auth"
+	"github.com/trellis-gql/trellis/engine/exec"
+	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/pgtest"
+	"github.com/trellis-gql/trellis/engine/server"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// exampleDir is the tutoring example project, which the tests serve.
+const exampleDir = "../../examples/tutoring"
+
+// testServer is Trellis serving the tutoring example over a fresh database.
+type testServer struct {
+	URL string
+	// statements counts the statements the engine's pool has run.
+	statements *atomic.Int64
+}
+
+type serverOptions struct {
+	adminSecret string
+	extraSQL    []string // files applied after the example's migration
+}
+
+// newTestServer creates a database, applies the example's migration and
+// seed (and any extra SQL files), loads the example's metadata directory
+// and serves it on an httptest server.
+func newTestServer(t *testing.T, opts serverOptions) *testServer {
+	t.Helper()
+	ctx := context.Background()
+	dsn := pgtest.NewDatabase(t)
+	files, err := filepath.Glob(filepath.Join(exampleDir, "migrations/default/*/up.sql"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no migrations found: %v", err)
+	}
+	seeds, _ := filepath.Glob(filepath.Join(exampleDir, "seeds/default/*.sql"))
+	files = append(append(files, seeds...), opts.extraSQL...)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		sql, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Exec(ctx, string(sql)); err != nil {
+			t.Fatalf("applying %s: %v", f, err)
+		}
+	}
+	conn.Close(ctx)
+
+	var count atomic.Int64
+	db, err := exec.Open(ctx, exec.Config{DatabaseURL: dsn, Tracer: countingTracer{&count}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	md, err := metadata.LoadDir(filepath.Join(exampleDir, "metadata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := gql.LoadSnapshot(ctx, db.Pool, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Model.Inconsistencies) > 0 {
+		t.Fatalf("example metadata is inconsistent: %+v", snap.Model.Inconsistencies)
+	}
+	srv := server.New(server.Config{
+		Auth:          auth.New(auth.Config{AdminSecret: opts.adminSecret}),
+		Engine:        gql.New(db, snap),
+		Version:       "v-test",
+		EnableConsole: true,
+	})
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	count.Store(0)
+	return &testServer{URL: ts.URL, statements: &count}
+}
+
+// countingTracer counts the statements a pool sends.
+type countingTracer struct{ n *atomic.Int64 }
+
+func (c countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (countingTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// post sends a body to /v1/graphql and returns the status and body.
+func (s *testServer) post(t *testing.T, body string, headers map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.URL+"/v1/graphql", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(out)
+}
+
+// query posts a GraphQL query with optional variables.
+func (s *testServer) query(t *testing.T, query string, vars any) (int, string) {
+	t.Helper()
+	body := map[string]any{"query": query}
+	if vars != nil {
+		body["variables"] = vars
+	}
+	raw, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.post(t, string(raw), nil)
+}
+
+// compact removes insignificant whitespace but keeps key order, so that
+// comparisons check order as clients see it.
+func compact(t *testing.T, s string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(s)); err != nil {
+		t.Fatalf("response is not JSON: %v\n%s", err, s)
+	}
+	return buf.String()
+}
