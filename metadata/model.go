@@ -11,6 +11,29 @@ import (
 type Metadata struct {
 	Version int      `json:"version" yaml:"version"`
 	Sources []Source `json:"sources" yaml:"sources"`
+
+	// The rest of Hasura's metadata is kept as read (JSON; nil when absent
+	// or empty) until a package gives it meaning. In a metadata directory
+	// each comes from its own file (remote_schemas.yaml, actions.yaml, …).
+	RemoteSchemas              json.RawMessage `json:"remote_schemas,omitempty" yaml:"-"`
+	QueryCollections           json.RawMessage `json:"query_collections,omitempty" yaml:"-"`
+	AllowList                  json.RawMessage `json:"allowlist,omitempty" yaml:"-"`
+	Actions                    json.RawMessage `json:"actions,omitempty" yaml:"-"`
+	CustomTypes                json.RawMessage `json:"custom_types,omitempty" yaml:"-"`
+	CronTriggers               json.RawMessage `json:"cron_triggers,omitempty" yaml:"-"`
+	RESTEndpoints              json.RawMessage `json:"rest_endpoints,omitempty" yaml:"-"`
+	APILimits                  json.RawMessage `json:"api_limits,omitempty" yaml:"-"`
+	MetricsConfig              json.RawMessage `json:"metrics_config,omitempty" yaml:"-"`
+	InheritedRoles             json.RawMessage `json:"inherited_roles,omitempty" yaml:"-"`
+	GraphQLSchemaIntrospection json.RawMessage `json:"graphql_schema_introspection,omitempty" yaml:"-"`
+	Network                    json.RawMessage `json:"network,omitempty" yaml:"-"`
+	BackendConfigs             json.RawMessage `json:"backend_configs,omitempty" yaml:"-"`
+	OpenTelemetry              json.RawMessage `json:"opentelemetry,omitempty" yaml:"-"`
+
+	// ActionsGraphQL is the text of a metadata directory's actions.graphql:
+	// the SDL of action signatures and custom types, which the Hasura CLI
+	// merges into Actions and CustomTypes. It is not part of the JSON form.
+	ActionsGraphQL string `json:"-" yaml:"-"`
 }
 
 // Source is one database of the metadata (databases.yaml entry).
@@ -19,10 +42,21 @@ type Source struct {
 	Kind          string          `json:"kind" yaml:"kind"`
 	Configuration json.RawMessage `json:"configuration,omitempty" yaml:"-"`
 	Tables        []TableEntry    `json:"tables" yaml:"tables"`
+
+	// Kept as read until a package gives them meaning.
+	Functions        []json.RawMessage `json:"functions,omitempty" yaml:"-"`
+	NativeQueries    []json.RawMessage `json:"native_queries,omitempty" yaml:"-"`
+	LogicalModels    []json.RawMessage `json:"logical_models,omitempty" yaml:"-"`
+	StoredProcedures []json.RawMessage `json:"stored_procedures,omitempty" yaml:"-"`
+	QueryTags        json.RawMessage   `json:"query_tags,omitempty" yaml:"-"`
+	Customization    json.RawMessage   `json:"customization,omitempty" yaml:"-"`
+	HealthCheck      json.RawMessage   `json:"health_check,omitempty" yaml:"-"`
 }
 
 // TableName is a table reference. Hasura accepts a bare string (schema
-// "public") or {schema, name}.
+// "public") or {schema, name} (schema optional). Being an alias of
+// catalog.QualifiedName, it has no methods of its own: the types that hold
+// a TableName decode both forms, and it is always written as an object.
 type TableName = catalog.QualifiedName
 
 // TableEntry is the metadata of one tracked table.
@@ -37,15 +71,23 @@ type TableEntry struct {
 	InsertPermissions []json.RawMessage `json:"insert_permissions,omitempty" yaml:"-"`
 	UpdatePermissions []json.RawMessage `json:"update_permissions,omitempty" yaml:"-"`
 	DeletePermissions []json.RawMessage `json:"delete_permissions,omitempty" yaml:"-"`
+	// Other table metadata Hasura knows, kept as read.
+	ComputedFields         []json.RawMessage `json:"computed_fields,omitempty" yaml:"-"`
+	RemoteRelationships    []json.RawMessage `json:"remote_relationships,omitempty" yaml:"-"`
+	EventTriggers          []json.RawMessage `json:"event_triggers,omitempty" yaml:"-"`
+	ApolloFederationConfig json.RawMessage   `json:"apollo_federation_config,omitempty" yaml:"-"`
+	LogicalModel           string            `json:"logical_model,omitempty" yaml:"logical_model,omitempty"`
 }
 
 // TableConfig is a table's "configuration" block.
 type TableConfig struct {
 	CustomName       string                  `json:"custom_name,omitempty" yaml:"custom_name,omitempty"`
-	CustomRootFields CustomRootFields        `json:"custom_root_fields,omitempty" yaml:"custom_root_fields,omitempty"`
+	CustomRootFields CustomRootFields        `json:"custom_root_fields,omitzero" yaml:"custom_root_fields,omitempty"`
 	ColumnConfig     map[string]ColumnConfig `json:"column_config,omitempty" yaml:"column_config,omitempty"`
 	// CustomColumnNames is the older form of column_config's custom_name.
 	CustomColumnNames map[string]string `json:"custom_column_names,omitempty" yaml:"custom_column_names,omitempty"`
+	// Comment replaces the table's description; nil keeps the database's.
+	Comment *string `json:"comment,omitempty" yaml:"comment,omitempty"`
 }
 
 // ColumnConfig customizes one column.
@@ -63,17 +105,17 @@ type RootField struct {
 
 // CustomRootFields renames a table's root fields.
 type CustomRootFields struct {
-	Select          RootField `json:"select,omitempty" yaml:"select,omitempty"`
-	SelectByPk      RootField `json:"select_by_pk,omitempty" yaml:"select_by_pk,omitempty"`
-	SelectAggregate RootField `json:"select_aggregate,omitempty" yaml:"select_aggregate,omitempty"`
-	SelectStream    RootField `json:"select_stream,omitempty" yaml:"select_stream,omitempty"`
-	Insert          RootField `json:"insert,omitempty" yaml:"insert,omitempty"`
-	InsertOne       RootField `json:"insert_one,omitempty" yaml:"insert_one,omitempty"`
-	Update          RootField `json:"update,omitempty" yaml:"update,omitempty"`
-	UpdateByPk      RootField `json:"update_by_pk,omitempty" yaml:"update_by_pk,omitempty"`
-	UpdateMany      RootField `json:"update_many,omitempty" yaml:"update_many,omitempty"`
-	Delete          RootField `json:"delete,omitempty" yaml:"delete,omitempty"`
-	DeleteByPk      RootField `json:"delete_by_pk,omitempty" yaml:"delete_by_pk,omitempty"`
+	Select          RootField `json:"select,omitzero" yaml:"select,omitempty"`
+	SelectByPk      RootField `json:"select_by_pk,omitzero" yaml:"select_by_pk,omitempty"`
+	SelectAggregate RootField `json:"select_aggregate,omitzero" yaml:"select_aggregate,omitempty"`
+	SelectStream    RootField `json:"select_stream,omitzero" yaml:"select_stream,omitempty"`
+	Insert          RootField `json:"insert,omitzero" yaml:"insert,omitempty"`
+	InsertOne       RootField `json:"insert_one,omitzero" yaml:"insert_one,omitempty"`
+	Update          RootField `json:"update,omitzero" yaml:"update,omitempty"`
+	UpdateByPk      RootField `json:"update_by_pk,omitzero" yaml:"update_by_pk,omitempty"`
+	UpdateMany      RootField `json:"update_many,omitzero" yaml:"update_many,omitempty"`
+	Delete          RootField `json:"delete,omitzero" yaml:"delete,omitempty"`
+	DeleteByPk      RootField `json:"delete_by_pk,omitzero" yaml:"delete_by_pk,omitempty"`
 }
 
 // RelationshipEntry is an object or array relationship as written in metadata.
@@ -104,9 +146,17 @@ type ManualConfig struct {
 	RemoteTable TableName `json:"remote_table" yaml:"remote_table"`
 	// ColumnMapping maps this table's columns to the remote table's, in the
 	// order written.
-	ColumnMapping  []ColumnPair `json:"column_mapping" yaml:"column_mapping"`
-	InsertionOrder string       `json:"insertion_order,omitempty" yaml:"insertion_order,omitempty"`
+	ColumnMapping []ColumnPair `json:"column_mapping" yaml:"column_mapping"`
+	// InsertionOrder is InsertBeforeParent, InsertAfterParent or "".
+	InsertionOrder string `json:"insertion_order,omitempty" yaml:"insertion_order,omitempty"`
 }
+
+// Insertion orders of a manual object relationship: whether a nested insert
+// writes the related row before or after the parent row.
+const (
+	InsertBeforeParent = "before_parent"
+	InsertAfterParent  = "after_parent"
+)
 
 // ColumnPair maps a column of one table to a column of another.
 type ColumnPair struct {

@@ -17,6 +17,8 @@ type Model struct {
 type Table struct {
 	Info   *catalog.Table
 	IsEnum bool
+	// Config is the table's configuration, with the legacy
+	// custom_column_names folded into ColumnConfig (column_config wins).
 	Config TableConfig
 	// Columns are the table's columns, in catalog order.
 	Columns []*catalog.Column
@@ -43,6 +45,13 @@ type Relationship struct {
 	// Mapping pairs a column of the owning table (From) with a column of
 	// Target (To); the join condition is the conjunction of the pairs.
 	Mapping []ColumnPair
+	// Manual is true for a manual_configuration relationship, false for one
+	// that follows a foreign key.
+	Manual bool
+	// InsertOrder says whether a nested insert writes Target's row before
+	// the owner's (InsertBeforeParent: the owner references it) or after
+	// (InsertAfterParent: it references the owner).
+	InsertOrder string
 }
 
 // Inconsistency is an object of the metadata that does not match the
