@@ -37,6 +37,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.MaxConns > 0 {
 		pc.MaxConns = cfg.MaxConns
 	}
+	// Timestamps with time zone come out in UTC whatever the server's
+	// default, unless the connection string chooses a zone.
+	if _, set := pc.ConnConfig.RuntimeParams["timezone"]; !set {
+		pc.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	}
 	if cfg.Tracer != nil {
 		pc.ConnConfig.Tracer = cfg.Tracer
 	}

@@ -46,7 +46,8 @@ func TestGraphQL(t *testing.T) {
 		{
 			name:  "enum, jsonb and timestamptz columns",
 			query: `{ users(where: {role: {_eq: "coordinator"}}, order_by: {id: asc}, limit: 2) { id email role profile created_at } }`,
-			want:  ``,
+			want: `{"data":{"users":[{"id":15,"email":"zoe.schmidt@tutoring.example.org","role":"coordinator","profile":{"timezone":"America/Chicago","languages":["de"],"newsletter":true},"created_at":"2022-01-06T15:15:00+00:00"},` +
+				`{"id":30,"email":"keiko.nguyen@tutoring.example.org","role":"coordinator","profile":{"timezone":"Europe/Berlin","languages":["en","yo"],"newsletter":true},"created_at":"2022-01-09T22:30:00+00:00"}]}}`,
 		},
 		{
 			name:  "filter through relationships and _in",
@@ -56,7 +57,7 @@ func TestGraphQL(t *testing.T) {
 		{
 			name:  "_or, _not, _is_null and nulls ordering",
 			query: `{ courses(where: {_or: [{price: {_gte: 45}}, {price: {_is_null: true}}], _not: {capacity: {_lt: 20}}}, order_by: {price: desc_nulls_last, id: asc}, limit: 3) { id price capacity } }`,
-			want:  ``,
+			want:  `{"data":{"courses":[{"id":32,"price":50.00,"capacity":22},{"id":68,"price":50.00,"capacity":25},{"id":104,"price":50.00,"capacity":28}]}}`,
 		},
 		{
 			name:  "aggregates",

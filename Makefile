@@ -1,0 +1,54 @@
+# Trellis developer tasks. `make help` lists them.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO           ?= go
+BIN          ?= bin/trellis
+METADATA_DIR ?= examples/tutoring/metadata
+TEST_TIMEOUT ?= 8m
+TEST_FLAGS   ?= -race -count=1 -timeout $(TEST_TIMEOUT)
+
+.PHONY: help build run test bench db-up db-down db-status fmt vet clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+build: ## build bin/trellis
+	$(GO) build -o $(BIN) ./cmd/trellis
+
+run: ## serve the tutoring example (engine on :8080, console at /console)
+	@url="$$(bash hack/example-db.sh | tail -n 1)"; \
+	echo "trellis: http://localhost:8080 (console: http://localhost:8080/console), database $$url"; \
+	$(GO) run ./cmd/trellis serve --metadata-dir $(METADATA_DIR) --database-url "$$url"
+
+# Tests find their server through engine/pgtest: TRELLIS_TEST_DATABASE_URL
+# when set, else Docker when an engine answers, else the hack cluster, which
+# is started here first (installing PostgreSQL if it must).
+test: ## go vet, then every test with -race against a real Postgres
+	@[[ -n "$${TRELLIS_TEST_DATABASE_URL:-}" ]] || bash hack/pg.sh start >/dev/null
+	$(GO) vet ./...
+	$(GO) test $(TEST_FLAGS) ./...
+
+bench: ## benchmarks only (no tests)
+	@[[ -n "$${TRELLIS_TEST_DATABASE_URL:-}" ]] || bash hack/pg.sh start >/dev/null
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+db-up: ## start the development cluster (hack/pg.sh) and print its URL
+	@bash hack/pg.sh start
+
+db-down: ## stop the development cluster
+	@bash hack/pg.sh stop
+
+db-status: ## is the development cluster running?
+	@bash hack/pg.sh status
+
+fmt: ## gofmt every Go file
+	$(GO) fmt ./...
+
+vet: ## go vet
+	$(GO) vet ./...
+
+clean: ## remove build output (the cluster's .pgdata stays: rm -rf .pgdata)
+	rm -rf bin
