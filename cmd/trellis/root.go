@@ -82,6 +82,13 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	for _, inc := range snap.Model.Inconsistencies {
 		log.Warn("inconsistent metadata", "type", inc.Type, "name", inc.Name, "reason", inc.Reason)
 	}
+	admin, err := snap.Schema(auth.AdminRole)
+	if err != nil {
+		return err
+	}
+	for _, c := range admin.Conflicts {
+		log.Warn("table left out of the schema", "reason", c)
+	}
 	log.Info("metadata loaded", "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
 
 	srv := server.New(server.Config{

@@ -3,6 +3,7 @@ package plan
 import (
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/metadata"
 )
 
 // listArgs reads where, order_by, distinct_on, limit and offset.
@@ -69,7 +70,7 @@ func checkDistinctOn(rows *Rows, path gqlerr.Path) error {
 		n = len(rows.OrderBy)
 	}
 	for _, o := range rows.OrderBy[:n] {
-		if !distinct[o.Column] {
+		if len(o.Path) > 0 || !distinct[o.Column] {
 			return path.Errorf(gqlerr.ValidationFailed, "\"distinct_on\" columns must match initial \"order_by\" columns")
 		}
 	}
@@ -235,24 +236,53 @@ func (p *planner) orderBy(v any, t *schema.Table, path gqlerr.Path) ([]OrderItem
 		if !isObj {
 			return nil, typeMismatch(ip, t.Names.OrderBy, "an object", item)
 		}
-		for j, key := range obj.keys {
-			kp := ip.Key(key)
-			val := obj.vals[j]
-			if val == nil {
-				continue
-			}
-			c, isCol := t.ColumnByField[key]
-			if !isCol {
-				return nil, notFound(kp, key, t.Names.OrderBy)
-			}
-			dir, isEnum := enumText(val)
-			item, known := orderDirection(dir)
-			if !isEnum || !known {
-				return nil, kp.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(val))
-			}
-			item.Column = c.Info.Name
-			out = append(out, item)
+		items, err := p.orderObject(obj, t, ip, nil)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, items...)
+	}
+	return out, nil
+}
+
+// orderObject reads one <t>_order_by object; path holds the object
+// relationships followed to reach t.
+func (p *planner) orderObject(obj *object, t *schema.Table, at gqlerr.Path, path []Hop) ([]OrderItem, error) {
+	var out []OrderItem
+	for j, key := range obj.keys {
+		kp := at.Key(key)
+		val := obj.vals[j]
+		if val == nil {
+			continue
+		}
+		if r, ok := t.RelByField[key]; ok && r.Meta.Kind == metadata.ObjectRel {
+			inner, isObj := val.(*object)
+			if !isObj {
+				return nil, typeMismatch(kp, r.Target.Names.OrderBy, "an object", val)
+			}
+			hop := Hop{Table: r.Target.Meta.Info}
+			for _, m := range r.Meta.Mapping {
+				hop.Join = append(hop.Join, ColumnPair{Outer: m.From, Inner: m.To})
+			}
+			items, err := p.orderObject(inner, r.Target, kp, append(append([]Hop{}, path...), hop))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, items...)
+			continue
+		}
+		c, isCol := t.ColumnByField[key]
+		if !isCol {
+			return nil, notFound(kp, key, t.Names.OrderBy)
+		}
+		dir, isEnum := enumText(val)
+		item, known := orderDirection(dir)
+		if !isEnum || !known {
+			return nil, kp.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(val))
+		}
+		item.Column = c.Info.Name
+		item.Path = path
+		out = append(out, item)
 	}
 	return out, nil
 }

@@ -152,11 +152,19 @@ func (Not) isBoolExp()     {}
 func (Compare) isBoolExp() {}
 func (Exists) isBoolExp()  {}
 
-// OrderItem sorts by one column.
+// OrderItem sorts by one column, of the row itself or, through Path, of a
+// row reached by object relationships.
 type OrderItem struct {
+	Path       []Hop
 	Column     string
 	Desc       bool
 	NullsFirst bool
+}
+
+// Hop follows an object relationship to the one related row.
+type Hop struct {
+	Table *catalog.Table
+	Join  []ColumnPair // outer = the row before the hop
 }
 
 // Value is a user value, sent to Postgres as text and cast to Type there.

@@ -25,6 +25,9 @@ func Build(m *metadata.Model, role string) (*Schema, error) {
 		byName:  map[catalog.QualifiedName]*Table{},
 		scalars: map[string]*graphql.Scalar{},
 		comps:   map[string]*graphql.InputObject{},
+
+		usedTypes: map[string]bool{},
+		usedRoots: map[string]bool{},
 	}
 	b.collectTables()
 	b.collectRelationships()
@@ -41,6 +44,8 @@ type builder struct {
 	s      *Schema
 	tables []*Table
 	byName map[catalog.QualifiedName]*Table
+
+	usedTypes, usedRoots map[string]bool
 
 	scalars map[string]*graphql.Scalar
 	comps   map[string]*graphql.InputObject
@@ -64,6 +69,11 @@ func (b *builder) collectTables() {
 			RelByField:    map[string]*Relationship{},
 		}
 		if !graphqlName.MatchString(t.Names.Object) {
+			b.s.Conflicts = append(b.s.Conflicts, fmt.Sprintf("table %s: %q is not a valid GraphQL name", mt.Info.Name, t.Names.Object))
+			continue
+		}
+		if clash := b.claimNames(t); clash != "" {
+			b.s.Conflicts = append(b.s.Conflicts, fmt.Sprintf("table %s: the name %q is already used", mt.Info.Name, clash))
 			continue
 		}
 		for _, c := range mt.Columns {
@@ -90,6 +100,31 @@ func (b *builder) collectTables() {
 		b.tables = append(b.tables, t)
 		b.byName[mt.Info.Name] = t
 	}
+}
+
+// claimNames reserves a table's type and root field names, or returns one
+// that another table already has.
+func (b *builder) claimNames(t *Table) string {
+	n := t.Names
+	types := []string{n.Object, n.BoolExp, n.OrderBy, n.SelectColumn, n.Aggregate, n.AggregateFields}
+	roots := []string{n.Select, n.SelectByPk, n.SelectAggregate}
+	for _, name := range types {
+		if b.usedTypes[name] {
+			return name
+		}
+	}
+	for _, name := range roots {
+		if b.usedRoots[name] {
+			return name
+		}
+	}
+	for _, name := range types {
+		b.usedTypes[name] = true
+	}
+	for _, name := range roots {
+		b.usedRoots[name] = true
+	}
+	return ""
 }
 
 func (b *builder) collectRelationships() {

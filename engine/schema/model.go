@@ -20,6 +20,9 @@ type Schema struct {
 	Inputs map[string]*Input
 	// Query is query_root.
 	Query *Object
+	// Conflicts lists tables left out because their generated names are
+	// not valid GraphQL names or clash with another table's.
+	Conflicts []string
 }
 
 // ObjectKind tells what an output object type stands for.

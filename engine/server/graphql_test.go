@@ -91,6 +91,11 @@ func TestGraphQL(t *testing.T) {
 			want:  `{"data":{"s":{"__typename":"subjects","name":"Calculus"},"t":{"id":2,"name":"Geometry"},"__typename":"query_root"}}`,
 		},
 		{
+			name:  "order_by through an object relationship",
+			query: `{ lectures(order_by: [{course: {title: asc}}, {id: asc}], limit: 3) { id course { title } } }`,
+			want:  `{"data":{"lectures":[{"id":278,"course":{"title":"Algebra: Beginners Course"}},{"id":279,"course":{"title":"Algebra: Beginners Course"}},{"id":280,"course":{"title":"Algebra: Beginners Course"}}]}}`,
+		},
+		{
 			name:  "null column values",
 			query: `{ students(where: {guardian_email: {_is_null: true}}, limit: 2, order_by: {id: asc}) { id guardian_email grade } }`,
 			want:  `{"data":{"students":[{"id":3,"guardian_email":null,"grade":10},{"id":5,"guardian_email":null,"grade":12}]}}`,

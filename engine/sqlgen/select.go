@@ -99,7 +99,7 @@ func (g *gen) orderItems(items []plan.OrderItem, a string) {
 		if i > 0 {
 			g.write(", ")
 		}
-		g.write(a, ".", Ident(o.Column))
+		g.orderExpr(o, a)
 		if o.Desc {
 			g.write(" DESC")
 		} else {
@@ -111,6 +111,24 @@ func (g *gen) orderItems(items []plan.OrderItem, a string) {
 			g.write(" NULLS LAST")
 		}
 	}
+}
+
+// orderExpr writes the value an item sorts by: a column of the row aliased
+// a, or of the row reached from it through object relationships (a scalar
+// subquery per hop).
+func (g *gen) orderExpr(o plan.OrderItem, a string) { g.orderPath(o.Path, o.Column, a) }
+
+func (g *gen) orderPath(path []plan.Hop, column, a string) {
+	if len(path) == 0 {
+		g.write(a, ".", Ident(column))
+		return
+	}
+	hop, inner := path[0], g.alias()
+	g.write("(SELECT ")
+	g.orderPath(path[1:], column, inner)
+	g.write(" FROM ", Qualified(hop.Table.Name), " AS ", inner, " WHERE ")
+	g.rowsCondition(&plan.Rows{Join: hop.Join}, inner, a)
+	g.write(" LIMIT 1)")
 }
 
 // rowJSON writes a json object of a row's fields, aliased a.
