@@ -8,11 +8,12 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 // AdminRole is the role that sees every tracked table, column and
 // relationship.
-const AdminRole = "admin"
+const AdminRole = permissions.AdminRole
 
 var graphqlName = regexp.MustCompile(`^[_a-zA-Z][_a-zA-Z0-9]*$`)
 
@@ -56,9 +57,7 @@ type builder struct {
 }
 
 func (b *builder) collectTables() {
-	if b.s.Role != AdminRole {
-		// Other roles see only what permissions grant them, and no
-		// permission is enforced yet: they see nothing.
+	if !permissions.SeesAllTables(b.s.Role) {
 		return
 	}
 	for _, mt := range b.model.Tables {

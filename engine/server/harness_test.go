@@ -21,6 +21,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/pgtest"
 	"github.com/trellis-gql/trellis/engine/server"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/migrations"
 )
 
 // exampleDir is the tutoring example project, which the tests serve.
@@ -45,9 +46,13 @@ func newTestServer(t *testing.T, opts serverOptions) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	dsn := pgtest.NewDatabase(t)
-	files, err := filepath.Glob(filepath.Join(exampleDir, "migrations/default/*/up.sql"))
-	if err != nil || len(files) == 0 {
+	migs, err := migrations.Load(filepath.Join(exampleDir, "migrations/default"))
+	if err != nil || len(migs) == 0 {
 		t.Fatalf("no migrations found: %v", err)
+	}
+	var files []string
+	for _, m := range migs {
+		files = append(files, m.Up)
 	}
 	seeds, _ := filepath.Glob(filepath.Join(exampleDir, "seeds/default/*.sql"))
 	files = append(append(files, seeds...), opts.extraSQL...)
