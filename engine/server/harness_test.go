@@ -31,12 +31,18 @@ const exampleDir = "../../examples/tutoring"
 type testServer struct {
 	URL string
 	// statements counts the statements the engine's pool has run.
-	statements *atomic.Int64
+	statements      *atomic.Int64
+	inconsistencies []metadata.Inconsistency
 }
 
 type serverOptions struct {
 	adminSecret string
 	extraSQL    []string // files applied after the example's migration
+	// metadataDir replaces the example's metadata directory.
+	metadataDir string
+	// inconsistent is set when the metadata is expected to be
+	// inconsistent; the inconsistencies end up in testServer.inconsistencies.
+	inconsistent bool
 }
 
 // newTestServer creates a database, applies the example's migration and
@@ -77,7 +83,11 @@ func newTestServer(t *testing.T, opts serverOptions) *testServer {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	md, err := metadata.LoadDir(filepath.Join(exampleDir, "metadata"))
+	mdDir := opts.metadataDir
+	if mdDir == "" {
+		mdDir = filepath.Join(exampleDir, "metadata")
+	}
+	md, err := metadata.LoadDir(mdDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +95,7 @@ func newTestServer(t *testing.T, opts serverOptions) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(snap.Model.Inconsistencies) > 0 {
+	if len(snap.Model.Inconsistencies) > 0 && !opts.inconsistent {
 		t.Fatalf("example metadata is inconsistent: %+v", snap.Model.Inconsistencies)
 	}
 	srv := server.New(server.Config{
@@ -97,7 +107,7 @@ func newTestServer(t *testing.T, opts serverOptions) *testServer {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	count.Store(0)
-	return &testServer{URL: ts.URL, statements: &count}
+	return &testServer{URL: ts.URL, statements: &count, inconsistencies: snap.Model.Inconsistencies}
 }
 
 // countingTracer counts the statements a pool sends.
