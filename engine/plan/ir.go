@@ -4,7 +4,6 @@ import (
 	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
-	"github.com/trellis-gql/trellis/engine/schema"
 )
 
 // Operation is a planned GraphQL operation.
@@ -179,5 +178,3 @@ type Value struct {
 	// limit/offset).
 	Type *catalog.Type
 }
-
-var _ = schema.AdminRole

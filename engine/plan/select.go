@@ -5,7 +5,6 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
-	"github.com/trellis-gql/trellis/metadata"
 )
 
 func (p *planner) rootFields(set *ast.SelectionSet) (*Operation, error) {
@@ -141,137 +140,109 @@ func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
 	return where, nil
 }
 
-// rowFields plans the selection set of a table's row type.
-func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
-	obj := p.schema.Objects[t.Names.Object]
+// eachField walks the selection set of f on the object type objName:
+// __typename fields go to typename, every other field, once checked to
+// exist and to take its arguments, to each.
+func (p *planner) eachField(f *selected, objName string, typename func(alias string), each func(s *selected, sf *schema.Field) error) error {
+	obj := p.schema.Objects[objName]
 	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]Field, 0, len(subs))
 	for _, s := range subs {
 		name := s.field.Name.Value
 		if name == "__typename" {
-			out = append(out, Field{Alias: s.alias, Kind: FieldTypename, Text: obj.Name})
+			typename(s.alias)
 			continue
 		}
 		sf, ok := obj.Fields[name]
 		if !ok {
-			return nil, notFound(s.path, name, obj.Name)
+			return notFound(s.path, name, obj.Name)
 		}
 		if err := p.checkArgs(s, sf, obj.Name); err != nil {
-			return nil, err
+			return err
 		}
-		switch sf.Kind {
-		case schema.FieldColumn:
-			if s.field.SelectionSet != nil {
-				return nil, s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
-			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name})
-		default:
-			nested, err := p.tableField(s, sf)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldSelect, Select: nested})
+		if err := each(s, sf); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
+}
+
+// rowFields plans the selection set of a table's row type.
+func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
+	var out []Field
+	typeName := t.Names.Object
+	err := p.eachField(f, typeName, func(alias string) {
+		out = append(out, Field{Alias: alias, Kind: FieldTypename, Text: typeName})
+	}, func(s *selected, sf *schema.Field) error {
+		if sf.Kind == schema.FieldColumn {
+			if s.field.SelectionSet != nil {
+				return s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
+			}
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name})
+			return nil
+		}
+		nested, err := p.tableField(s, sf)
+		if err != nil {
+			return err
+		}
+		out = append(out, Field{Alias: s.alias, Kind: FieldSelect, Select: nested})
+		return nil
+	})
+	return out, err
 }
 
 // aggregateFields plans the selection set of <t>_aggregate.
 func (p *planner) aggregateFields(f *selected, t *schema.Table) ([]AggField, error) {
-	obj := p.schema.Objects[t.Names.Aggregate]
-	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
-	if err != nil {
-		return nil, err
-	}
 	var out []AggField
-	for _, s := range subs {
-		name := s.field.Name.Value
-		if name == "__typename" {
-			out = append(out, AggField{Alias: s.alias, Kind: AggTypename, Text: obj.Name})
-			continue
-		}
-		sf, ok := obj.Fields[name]
-		if !ok {
-			return nil, notFound(s.path, name, obj.Name)
-		}
-		if err := p.checkArgs(s, sf, obj.Name); err != nil {
-			return nil, err
-		}
+	typeName := t.Names.Aggregate
+	err := p.eachField(f, typeName, func(alias string) {
+		out = append(out, AggField{Alias: alias, Kind: AggTypename, Text: typeName})
+	}, func(s *selected, sf *schema.Field) error {
 		switch sf.Kind {
 		case schema.FieldNodes:
 			nodes, err := p.rowFields(s, t)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = append(out, AggField{Alias: s.alias, Kind: AggNodes, Nodes: nodes})
 		case schema.FieldAggregate:
 			children, err := p.aggregateOps(s, t)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
-// aggregateOps plans the selection set of <t>_aggregate_fields.
+// aggregateOps plans the selection set of <t>_aggregate_fields: count and
+// the per-operator objects (sum { … }, max { … }, …).
 func (p *planner) aggregateOps(f *selected, t *schema.Table) ([]AggField, error) {
-	obj := p.schema.Objects[t.Names.AggregateFields]
-	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
-	if err != nil {
-		return nil, err
-	}
 	var out []AggField
-	for _, s := range subs {
-		name := s.field.Name.Value
-		if name == "__typename" {
-			out = append(out, AggField{Alias: s.alias, Kind: AggTypename, Text: obj.Name})
-			continue
-		}
-		sf, ok := obj.Fields[name]
-		if !ok {
-			return nil, notFound(s.path, name, obj.Name)
-		}
-		if err := p.checkArgs(s, sf, obj.Name); err != nil {
-			return nil, err
-		}
-		switch sf.Kind {
-		case schema.FieldCount:
+	typeName := t.Names.AggregateFields
+	err := p.eachField(f, typeName, func(alias string) {
+		out = append(out, AggField{Alias: alias, Kind: AggTypename, Text: typeName})
+	}, func(s *selected, sf *schema.Field) error {
+		if sf.Kind == schema.FieldCount {
 			cf, err := p.countField(s, t)
-			if err != nil {
-				return nil, err
-			}
 			out = append(out, cf)
-		case schema.FieldAggOp:
-			opObj := p.schema.Objects[sf.Type]
-			cols, err := p.collect(s.sets, opObj.Name, s.path, s.frags)
-			if err != nil {
-				return nil, err
-			}
-			var children []AggField
-			for _, c := range cols {
-				cname := c.field.Name.Value
-				if cname == "__typename" {
-					children = append(children, AggField{Alias: c.alias, Kind: AggTypename, Text: opObj.Name})
-					continue
-				}
-				cf, ok := opObj.Fields[cname]
-				if !ok {
-					return nil, notFound(c.path, cname, opObj.Name)
-				}
-				if err := p.checkArgs(c, cf, opObj.Name); err != nil {
-					return nil, err
-				}
-				children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name})
-			}
-			out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})
+			return err
 		}
-	}
-	return out, nil
+		var children []AggField
+		err := p.eachField(s, sf.Type, func(alias string) {
+			children = append(children, AggField{Alias: alias, Kind: AggTypename, Text: sf.Type})
+		}, func(c *selected, cf *schema.Field) error {
+			children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name})
+			return nil
+		})
+		out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})
+		return err
+	})
+	return out, err
 }
 
 func (p *planner) countField(s *selected, t *schema.Table) (AggField, error) {
@@ -353,5 +324,3 @@ func columnList(t *schema.Table) string {
 	}
 	return out + "]"
 }
-
-var _ = metadata.ObjectRel
