@@ -18,6 +18,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/schema"
 	"github.com/trellis-gql/trellis/engine/sqlgen"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 // Request is a GraphQL request as posted.
@@ -44,28 +45,37 @@ type ResultField struct {
 type Snapshot struct {
 	Model *metadata.Model
 
-	mu      sync.Mutex
-	schemas map[string]*schema.Schema
+	schemas sync.Map // role → *roleSchema
+}
+
+// roleSchema is a role's schema, built once on first use.
+type roleSchema struct {
+	once   sync.Once
+	schema *schema.Schema
+	err    error
 }
 
 // NewSnapshot wraps a resolved model; role schemas are built on first use.
 func NewSnapshot(m *metadata.Model) *Snapshot {
-	return &Snapshot{Model: m, schemas: map[string]*schema.Schema{}}
+	return &Snapshot{Model: m}
 }
 
-// Schema returns the schema of a role, building it once.
+// Schema returns the schema of a role, building it once. Readers of an
+// already built schema take no lock.
 func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if sc, ok := s.schemas[role]; ok {
-		return sc, nil
+	key := role
+	if !permissions.SeesAllTables(role) {
+		// No permission is enforced yet, so every other role has the same
+		// empty schema: one copy, however many role names clients send.
+		key = ""
 	}
-	sc, err := schema.Build(s.Model, role)
-	if err != nil {
-		return nil, err
+	v, ok := s.schemas.Load(key)
+	if !ok {
+		v, _ = s.schemas.LoadOrStore(key, &roleSchema{})
 	}
-	s.schemas[role] = sc
-	return sc, nil
+	rs := v.(*roleSchema)
+	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, role) })
+	return rs.schema, rs.err
 }
 
 // Engine executes GraphQL requests against the current snapshot.
