@@ -10,7 +10,7 @@ METADATA_DIR ?= examples/tutoring/metadata
 TEST_TIMEOUT ?= 8m
 TEST_FLAGS   ?= -race -count=1 -timeout $(TEST_TIMEOUT)
 
-.PHONY: help build run test bench db-up db-down db-status fmt vet clean
+.PHONY: help build run test bench console-assets db-up db-down db-status fmt vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,8 +20,12 @@ build: ## build bin/trellis
 
 run: ## serve the tutoring example (engine on :8080, console at /console)
 	@url="$$(bash hack/example-db.sh | tail -n 1)"; \
+	assets=(); [[ -f .cache/console/graphiql.min.js ]] && assets=(--console-assets-dir .cache/console); \
 	echo "trellis: http://localhost:8080 (console: http://localhost:8080/console), database $$url"; \
-	$(GO) run ./cmd/trellis serve --metadata-dir $(METADATA_DIR) --database-url "$$url"
+	$(GO) run ./cmd/trellis serve --metadata-dir $(METADATA_DIR) --database-url "$$url" "$${assets[@]}"
+
+console-assets: ## fetch GraphiQL into .cache/console (make run then serves it offline)
+	@bash hack/console-assets.sh
 
 # Tests find their server through engine/pgtest: TRELLIS_TEST_DATABASE_URL
 # when set, else Docker when an engine answers, else the hack cluster, which
