@@ -13,6 +13,10 @@ type APIError struct {
 	Code    string // Hasura's code: "not-exists", "already-exists", …
 	Path    string // JSON path into the request: "$.args.table"
 	Message string
+	// Internal is Hasura's "internal" member, nil when absent: for a
+	// metadata change that made objects inconsistent, the list of
+	// Inconsistency values.
+	Internal any
 }
 
 func (e *APIError) Error() string { return e.Message }

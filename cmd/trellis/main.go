@@ -6,8 +6,9 @@ import (
 	"os"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "v0.1.0-dev"
+// buildVersion is set at build time with -ldflags "-X main.buildVersion=…".
+// The stock Hasura CLI reads it from /v1/version and expects "v2.…".
+var buildVersion = "v2.48.0-trellis.0.1.0-dev"
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {

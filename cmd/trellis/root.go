@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/server"
 	"github.com/trellis-gql/trellis/metadata"
 )
@@ -34,7 +36,7 @@ func newVersionCmd() *cobra.Command {
 		Use:   "version",
 		Short: "Print the version",
 		Run: func(cmd *cobra.Command, _ []string) {
-			fmt.Fprintln(cmd.OutOrStdout(), "trellis", version)
+			fmt.Fprintln(cmd.OutOrStdout(), "trellis", buildVersion)
 		},
 	}
 }
@@ -75,7 +77,8 @@ func serve(ctx context.Context, cfg serveConfig) error {
 			return fmt.Errorf("loading metadata: %w", err)
 		}
 	}
-	snap, err := gql.LoadSnapshot(ctx, db.Pool, md)
+	// The directory, when given, replaces the stored metadata.
+	snap, version, err := metadataapi.Boot(ctx, db, md)
 	if err != nil {
 		return err
 	}
@@ -89,13 +92,26 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	for _, c := range admin.Conflicts {
 		log.Warn("table left out of the schema", "reason", c)
 	}
-	log.Info("metadata loaded", "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
+	log.Info("metadata loaded", "resource_version", version, "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
+
+	engine := gql.New(db, snap)
+	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine, Logger: log})
+	api.SetVersion(version)
+	var listening sync.WaitGroup
+	listening.Add(1)
+	go func() {
+		defer listening.Done()
+		api.Listen(ctx)
+	}()
+	defer listening.Wait() // before the pool closes
 
 	srv := server.New(server.Config{
 		Auth:             auth.New(auth.Config{AdminSecret: cfg.AdminSecret}),
-		Engine:           gql.New(db, snap),
+		AdminSecretSet:   cfg.AdminSecret != "",
+		Engine:           engine,
+		Metadata:         api,
 		Logger:           log,
-		Version:          version,
+		Version:          buildVersion,
 		EnableConsole:    cfg.EnableConsole,
 		ConsoleAssetsDir: cfg.ConsoleAssetsDir,
 		DevMode:          cfg.DevMode,

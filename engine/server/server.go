@@ -12,13 +12,19 @@ import (
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/gql"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/engine/metadataapi"
 )
 
 // Config configures the HTTP server.
 type Config struct {
 	Auth   *auth.Authenticator
 	Engine *gql.Engine
-	Logger *slog.Logger
+	// Metadata serves /v1/metadata, /v1/query and /v2/query; nil leaves
+	// those routes out.
+	Metadata *metadataapi.API
+	Logger   *slog.Logger
+	// AdminSecretSet is reported by /v1alpha1/config.
+	AdminSecretSet bool
 	// Version is reported by /v1/version.
 	Version string
 	// EnableConsole serves GraphiQL at /console.
@@ -53,6 +59,13 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("POST /v1alpha1/graphql", s.graphql)
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /v1/version", s.version)
+	s.mux.HandleFunc("GET /v1alpha1/config", s.config)
+	if cfg.Metadata != nil {
+		s.mux.HandleFunc("POST /v1/metadata", s.metadataHandler(metadataapi.MetadataV1))
+		s.mux.HandleFunc("POST /v1/query", s.metadataHandler(metadataapi.QueryV1))
+		s.mux.HandleFunc("POST /v2/query", s.metadataHandler(metadataapi.QueryV2))
+		s.mux.HandleFunc("POST /v1alpha1/pg_dump", s.pgDump)
+	}
 	if cfg.EnableConsole {
 		s.mux.HandleFunc("GET /console", s.console)
 		s.mux.HandleFunc("GET /console/{$}", s.console)

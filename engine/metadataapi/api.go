@@ -1,0 +1,249 @@
+package metadataapi
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/exec"
+	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+// Endpoint is the API a request came through.
+type Endpoint int
+
+// Endpoints.
+const (
+	MetadataV1 Endpoint = iota // /v1/metadata
+	QueryV1                    // /v1/query
+	QueryV2                    // /v2/query
+)
+
+// Config configures the API.
+type Config struct {
+	DB     *exec.DB
+	Engine *gql.Engine
+	Logger *slog.Logger
+	// OnReload, when set, is called after the snapshot was rebuilt because
+	// another engine changed the metadata.
+	OnReload func(resourceVersion int64)
+}
+
+// API serves metadata requests and keeps the engine's snapshot in step with
+// the stored metadata.
+type API struct {
+	db       *exec.DB
+	engine   *gql.Engine
+	log      *slog.Logger
+	instance string // tells this engine's notifications from others'
+	onReload func(int64)
+
+	mu      sync.Mutex // one change at a time in this process
+	version int64      // resource_version of the engine's snapshot
+}
+
+// New returns an API; Boot must run before it serves.
+func New(cfg Config) *API {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	id := make([]byte, 8)
+	_, _ = rand.Read(id) // crypto/rand never fails on Linux
+	return &API{db: cfg.DB, engine: cfg.Engine, log: log.With("component", "metadata"), instance: hex.EncodeToString(id), onReload: cfg.OnReload}
+}
+
+// request is the envelope of every request type.
+type request struct {
+	Type            string          `json:"type"`
+	Args            json.RawMessage `json:"args"`
+	Version         json.RawMessage `json:"version,omitempty"`
+	ResourceVersion *int64          `json:"resource_version,omitempty"`
+}
+
+// Handle runs one request body and returns the HTTP status and JSON body.
+// admin says whether the caller is an admin; others are refused.
+func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, admin bool) (int, []byte) {
+	req, err := decodeRequest(body)
+	if err == nil && !admin {
+		err = metadata.Errorf(metadata.CodeAccessDenied, "$.args", "restricted access : admin only")
+	}
+	if err == nil {
+		var resp json.RawMessage
+		resp, err = a.run(ctx, ep, req)
+		if err == nil {
+			return http.StatusOK, resp
+		}
+	}
+	return errorResponse(err, a.log)
+}
+
+func decodeRequest(body []byte) (request, error) {
+	var req request
+	trimmed := bytes.TrimSpace(body)
+	if !json.Valid(trimmed) {
+		return req, metadata.Errorf("invalid-json", "$", "Error in $: Failed reading: not a valid json value")
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return req, metadata.Errorf(metadata.CodeParseFailed, "$", "parsing Object failed, expected Object, but encountered %s", jsonKind(trimmed))
+	}
+	if err := json.Unmarshal(trimmed, &req); err != nil {
+		return req, metadata.Errorf(metadata.CodeParseFailed, "$", "%v", err)
+	}
+	if req.Type == "" {
+		return req, metadata.Errorf(metadata.CodeParseFailed, "$", `key "type" not found`)
+	}
+	if len(req.Version) > 0 && string(req.Version) != "1" && string(req.Version) != "2" && string(req.Version) != "null" {
+		return req, metadata.Errorf(metadata.CodeParseFailed, "$.version", "expected 1 or 2, encountered %s", string(req.Version))
+	}
+	if len(req.Args) == 0 || string(req.Args) == "null" {
+		req.Args = json.RawMessage(`{}`)
+	}
+	return req, nil
+}
+
+// state is what a request works on inside its transaction.
+type state struct {
+	tx      pgx.Tx
+	md      *metadata.Metadata
+	cat     *catalog.Catalog
+	version int64 // stored resource_version when the request began
+	// mdChanged: the document must be stored; dbChanged: the database's
+	// schema may have changed (run_sql), so the catalog was reloaded.
+	mdChanged, dbChanged bool
+	// allowInconsistent lets a change that makes metadata inconsistent be
+	// stored (replace_metadata with allow_inconsistent_metadata).
+	allowInconsistent bool
+	// reloaded is set by reload_metadata: the snapshot is rebuilt even when
+	// nothing changed.
+	reloaded bool
+}
+
+// run executes a request in one transaction and, when it changed anything,
+// stores the metadata and swaps the engine's snapshot.
+func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessage, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	tx, err := a.db.Pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after commit
+	stored, err := metadata.LoadStored(ctx, tx, true)
+	if err != nil {
+		return nil, err
+	}
+	if req.ResourceVersion != nil && *req.ResourceVersion != stored.ResourceVersion {
+		return nil, &metadata.APIError{Status: http.StatusConflict, Code: metadata.CodeConflict, Path: "$",
+			Message: fmt.Sprintf("metadata resource version referenced (%d) did not match current version", *req.ResourceVersion)}
+	}
+	before := a.engine.Snapshot()
+	st := &state{tx: tx, md: stored.Metadata, cat: before.Model.Catalog, version: stored.ResourceVersion}
+	resp, err := a.step(ctx, ep, st, req, "$")
+	if err != nil {
+		return nil, err
+	}
+	if !st.mdChanged && !st.dbChanged && !st.reloaded {
+		return resp, tx.Commit(ctx)
+	}
+	model := metadata.Resolve(st.md, st.cat)
+	if st.mdChanged && !st.allowInconsistent {
+		if added := newInconsistencies(before.Model.Inconsistencies, model.Inconsistencies); len(added) > 0 {
+			return nil, inconsistencyError(added)
+		}
+	}
+	version := stored.ResourceVersion
+	if st.mdChanged {
+		if version, err = metadata.Save(ctx, tx, st.md, stored.ResourceVersion, a.instance); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	a.engine.Swap(gql.NewSnapshot(model))
+	a.version = version
+	return resp, nil
+}
+
+// newInconsistencies lists the inconsistencies of after that before did
+// not have.
+func newInconsistencies(before, after []metadata.Inconsistency) []metadata.Inconsistency {
+	had := map[string]bool{}
+	for _, i := range before {
+		had[i.Type+"\x00"+i.Name] = true
+	}
+	var out []metadata.Inconsistency
+	for _, i := range after {
+		if !had[i.Type+"\x00"+i.Name] {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// inconsistencyError is Hasura's refusal of a change that makes metadata
+// inconsistent; with one object, its reason is the message.
+func inconsistencyError(incs []metadata.Inconsistency) error {
+	if len(incs) == 1 {
+		return &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodeInvalidConfiguration, Path: "$.args", Message: incs[0].Reason, Internal: incs}
+	}
+	return &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodeUnexpected, Path: "$.args", Message: "cannot continue due to new inconsistent metadata", Internal: incs}
+}
+
+func errorResponse(err error, log *slog.Logger) (int, []byte) {
+	body := map[string]any{}
+	status := http.StatusBadRequest
+	var apiErr *metadata.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		status = apiErr.Status
+		body["path"], body["error"], body["code"] = apiErr.Path, apiErr.Message, apiErr.Code
+		if apiErr.Internal != nil {
+			body["internal"] = apiErr.Internal
+		}
+	default:
+		log.Error("metadata request failed", "error", err)
+		status = http.StatusInternalServerError
+		body["path"], body["error"], body["code"] = "$", "unexpected: "+err.Error(), metadata.CodeUnexpected
+	}
+	if status == 0 {
+		status = http.StatusBadRequest
+	}
+	out, mErr := json.Marshal(body)
+	if mErr != nil {
+		return http.StatusInternalServerError, []byte(`{"path":"$","error":"internal error","code":"unexpected"}`)
+	}
+	return status, out
+}
+
+// jsonKind names a JSON value's kind as aeson does.
+func jsonKind(raw []byte) string {
+	if len(raw) == 0 {
+		return "Null"
+	}
+	switch raw[0] {
+	case '{':
+		return "Object"
+	case '[':
+		return "Array"
+	case '"':
+		return "String"
+	case 't', 'f':
+		return "Boolean"
+	case 'n':
+		return "Null"
+	}
+	return "Number"
+}

@@ -1,0 +1,117 @@
+package metadataapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/exec"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+type runSQLArgs struct {
+	SQL                      string `json:"sql"`
+	Source                   string `json:"source"`
+	Cascade                  bool   `json:"cascade"`
+	CheckMetadataConsistency *bool  `json:"check_metadata_consistency"`
+	ReadOnly                 bool   `json:"read_only"`
+	// NoTransaction is accepted for the Hasura CLI; the statements still
+	// run in the request's transaction, so that a failure undoes them.
+	NoTransaction bool `json:"no_transaction"`
+}
+
+// runSQL runs an admin's SQL in the request's transaction and answers with
+// the last statement's rows as text (Hasura's TuplesOk) or CommandOk. When
+// the SQL may have changed the schema, the catalog is reloaded and metadata
+// about dropped tables and columns is removed, as Hasura does.
+func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path string) (json.RawMessage, error) {
+	var args runSQLArgs
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path, "%v", err)
+	}
+	if args.ReadOnly {
+		if _, err := st.tx.Exec(ctx, "SET LOCAL transaction_read_only = on"); err != nil {
+			return nil, sqlError(err, args.SQL)
+		}
+	}
+	results, err := st.tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
+	if err != nil {
+		return nil, sqlError(err, args.SQL)
+	}
+	if args.ReadOnly {
+		if _, err := st.tx.Exec(ctx, "SET LOCAL transaction_read_only = off"); err != nil {
+			return nil, sqlError(err, args.SQL)
+		}
+	} else {
+		cat, err := catalog.Load(ctx, st.tx)
+		if err != nil {
+			return nil, err
+		}
+		purged := metadata.PurgeDropped(st.md, cat)
+		st.cat, st.dbChanged = cat, true
+		if !sameJSON(purged, st.md) {
+			st.md, st.mdChanged = purged, true
+		}
+	}
+	return sqlResult(results)
+}
+
+// sqlResult renders the last result: {"result_type":"TuplesOk","result":
+// [[column names…],[row values as text…],…]} or {"result_type":"CommandOk",
+// "result":null}.
+func sqlResult(results []*pgconn.Result) (json.RawMessage, error) {
+	if len(results) == 0 || len(results[len(results)-1].FieldDescriptions) == 0 {
+		return json.RawMessage(`{"result_type":"CommandOk","result":null}`), nil
+	}
+	last := results[len(results)-1]
+	rows := make([][]*string, 0, len(last.Rows)+1)
+	header := make([]*string, len(last.FieldDescriptions))
+	for i, fd := range last.FieldDescriptions {
+		name := fd.Name
+		header[i] = &name
+	}
+	rows = append(rows, header)
+	for _, r := range last.Rows {
+		row := make([]*string, len(r))
+		for i, v := range r {
+			if v != nil {
+				s := string(v)
+				row[i] = &s
+			}
+		}
+		rows = append(rows, row)
+	}
+	return json.Marshal(struct {
+		ResultType string      `json:"result_type"`
+		Result     [][]*string `json:"result"`
+	}{"TuplesOk", rows})
+}
+
+// sqlError reports a failed run_sql as Hasura does: "query execution
+// failed" with the server's error under "internal".
+func sqlError(err error, sql string) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	translated := gqlerr.As(exec.Translate(err))
+	msg, code := "query execution failed", metadata.CodePostgresError
+	switch translated.Code {
+	case gqlerr.ConstraintViolation, gqlerr.DataException, gqlerr.PermissionError, gqlerr.BadRequest:
+		msg, code = translated.Message, string(translated.Code)
+	}
+	internal := map[string]any{"arguments": []any{}, "prepared": false, "statement": sql}
+	if m, ok := translated.Internal.(map[string]any); ok {
+		internal["error"] = m["error"]
+	}
+	return &metadata.APIError{Status: http.StatusBadRequest, Code: code, Path: "$", Message: msg, Internal: internal}
+}
+
+func sameJSON(a, b *metadata.Metadata) bool {
+	return string(metadata.ExportJSON(a)) == string(metadata.ExportJSON(b))
+}

@@ -1,0 +1,167 @@
+package metadataapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/dataapi"
+	"github.com/trellis-gql/trellis/metadata"
+)
+
+var success = json.RawMessage(`{"message":"success"}`)
+
+// step runs one request (a bulk runs its items) on st.
+func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, path string) (json.RawMessage, error) {
+	switch req.Type {
+	case "bulk", "bulk_atomic":
+		return a.bulk(ctx, ep, st, req, path, false)
+	case "bulk_keep_going":
+		return a.bulk(ctx, ep, st, req, path, true)
+	case "run_sql":
+		if ep == MetadataV1 {
+			break
+		}
+		return a.runSQL(ctx, st, req.Args, path+".args")
+	case "export_metadata":
+		if ep == MetadataV1 && string(req.Version) == "2" {
+			return json.Marshal(struct {
+				ResourceVersion int64           `json:"resource_version"`
+				Metadata        json.RawMessage `json:"metadata"`
+			}{st.version, metadata.ExportJSON(st.md)})
+		}
+		return metadata.ExportJSON(st.md), nil
+	case "replace_metadata":
+		if ep == QueryV2 {
+			break
+		}
+		md, allow, err := metadata.ParseReplaceMetadata(req.Args)
+		if err != nil {
+			return nil, err
+		}
+		st.md, st.mdChanged, st.allowInconsistent = md, true, allow
+		if !allow {
+			return success, nil
+		}
+		return consistency(metadata.Resolve(st.md, st.cat), false)
+	case "reload_metadata":
+		cat, err := catalog.Load(ctx, st.tx)
+		if err != nil {
+			return nil, err
+		}
+		st.cat, st.reloaded = cat, true
+		return consistency(metadata.Resolve(st.md, st.cat), true)
+	case "get_inconsistent_metadata":
+		return consistency(metadata.Resolve(st.md, st.cat), false)
+	case "drop_inconsistent_metadata":
+		model := metadata.Resolve(st.md, st.cat)
+		st.md, st.mdChanged = metadata.DropInconsistent(st.md, model.Inconsistencies), true
+		return success, nil
+	case "get_catalog_state":
+		cs, err := metadata.LoadCatalogState(ctx, st.tx)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(cs)
+	case "set_catalog_state":
+		var args struct {
+			Type  string          `json:"type"`
+			State json.RawMessage `json:"state"`
+		}
+		if err := json.Unmarshal(req.Args, &args); err != nil {
+			return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "%v", err)
+		}
+		if err := metadata.SetCatalogState(ctx, st.tx, args.Type, args.State); err != nil {
+			return nil, err
+		}
+		return success, nil
+	}
+	if dataapi.Handles(req.Type) && ep != MetadataV1 {
+		return a.data(ctx, st, req, path)
+	}
+	if metadata.Handles(req.Type) && ep != QueryV2 {
+		md, resp, err := metadata.ApplyOp(st.md, st.cat, req.Type, req.Args)
+		if err != nil {
+			return nil, rebase(err, path)
+		}
+		st.md, st.mdChanged = md, true
+		return resp, nil
+	}
+	return nil, metadata.Errorf(metadata.CodeParseFailed, path+".type", "unknown request type: %q", req.Type)
+}
+
+// consistency answers reload_metadata and get_inconsistent_metadata.
+func consistency(m *metadata.Model, withMessage bool) (json.RawMessage, error) {
+	out := map[string]any{"is_consistent": len(m.Inconsistencies) == 0}
+	if withMessage {
+		out["message"] = "success"
+	}
+	if len(m.Inconsistencies) > 0 || !withMessage {
+		incs := m.Inconsistencies
+		if incs == nil {
+			incs = []metadata.Inconsistency{}
+		}
+		out["inconsistent_objects"] = incs
+	}
+	return json.Marshal(out)
+}
+
+// bulk runs the items of a bulk request in order, in the request's
+// transaction. keepGoing runs each item in a savepoint and answers a failed
+// item with its error in place of a result, instead of failing the whole.
+func (a *API) bulk(ctx context.Context, ep Endpoint, st *state, req request, path string, keepGoing bool) (json.RawMessage, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(req.Args, &items); err != nil {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", jsonKind(req.Args))
+	}
+	results := make([]json.RawMessage, 0, len(items))
+	for i, raw := range items {
+		itemPath := path + ".args[" + strconv.Itoa(i) + "]"
+		item, err := decodeRequest(raw)
+		if err != nil {
+			return nil, err
+		}
+		if !keepGoing {
+			resp, err := a.step(ctx, ep, st, item, itemPath)
+			if err != nil {
+				return nil, err
+			}
+			results = append(results, resp)
+			continue
+		}
+		resp, err := a.savepointStep(ctx, ep, st, item, itemPath)
+		if err != nil {
+			_, body := errorResponse(err, a.log)
+			resp = body
+		}
+		results = append(results, resp)
+	}
+	return json.Marshal(results)
+}
+
+// savepointStep runs one step so that its failure undoes only itself.
+func (a *API) savepointStep(ctx context.Context, ep Endpoint, st *state, item request, path string) (json.RawMessage, error) {
+	saved := *st
+	sp, err := st.tx.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	inner := *st
+	inner.tx = sp
+	resp, err := a.step(ctx, ep, &inner, item, path)
+	if err != nil {
+		if rbErr := sp.Rollback(ctx); rbErr != nil {
+			return nil, rbErr
+		}
+		*st = saved
+		return nil, err
+	}
+	if err := sp.Commit(ctx); err != nil {
+		return nil, err
+	}
+	inner.tx = saved.tx
+	*st = inner
+	return resp, nil
+}

@@ -1,0 +1,71 @@
+package sqlgen
+
+import (
+	"github.com/trellis-gql/trellis/engine/plan"
+)
+
+// DMLInsert compiles a data API insert into one statement returning
+// {"affected_rows": n[, "returning": […]]}: a multi-row INSERT … VALUES with
+// DEFAULT for the cells an object left out.
+func DMLInsert(ins *plan.DMLInsert) *Statement {
+	g := &gen{}
+	return g.dmlMutation(ins.Returning, func() {
+		g.write("INSERT INTO ", Qualified(ins.Table.Name), " (")
+		for i, c := range ins.Columns {
+			if i > 0 {
+				g.write(", ")
+			}
+			g.write(Ident(c))
+		}
+		g.write(") VALUES ")
+		for i, row := range ins.Rows {
+			if i > 0 {
+				g.write(", ")
+			}
+			g.write("(")
+			for j, cell := range row {
+				if j > 0 {
+					g.write(", ")
+				}
+				if cell == nil {
+					g.write("DEFAULT")
+				} else {
+					g.write(g.value(*cell))
+				}
+			}
+			g.write(")")
+		}
+		if ins.OnConflict != nil {
+			g.dmlConflict(ins.OnConflict)
+		}
+	})
+}
+
+// dmlConflict writes an ON CONFLICT clause.
+func (g *gen) dmlConflict(c *plan.DMLConflict) {
+	g.write(" ON CONFLICT")
+	switch {
+	case c.Constraint != "":
+		g.write(" ON CONSTRAINT ", Ident(c.Constraint))
+	case len(c.Columns) > 0:
+		g.write(" (")
+		for i, col := range c.Columns {
+			if i > 0 {
+				g.write(", ")
+			}
+			g.write(Ident(col))
+		}
+		g.write(")")
+	}
+	if len(c.Update) == 0 {
+		g.write(" DO NOTHING")
+		return
+	}
+	g.write(" DO UPDATE SET ")
+	for i, col := range c.Update {
+		if i > 0 {
+			g.write(", ")
+		}
+		g.write(Ident(col), " = EXCLUDED.", Ident(col))
+	}
+}
