@@ -436,9 +436,13 @@ func (f *ForeignKeyOn) decode(v *value) error {
 	case kindString:
 		f.Columns = []string{v.text}
 		return nil
+	case kindList: // several columns of a multi-column key
+		var err error
+		f.Columns, err = v.strList()
+		return err
 	case kindObject:
 	default:
-		return v.errorf("expected a column name, {column}, {columns} or {table, column(s)}, got %s", v.kind)
+		return v.errorf("expected a column name, a list of them, {column}, {columns} or {table, column(s)}, got %s", v.kind)
 	}
 	var col *string
 	err := v.object("foreign_key_constraint_on", handlers{
@@ -452,7 +456,14 @@ func (f *ForeignKeyOn) decode(v *value) error {
 			*col, err = v.str()
 			return err
 		},
-		"columns": func(v *value) (err error) { f.Columns, err = v.strList(); return err },
+		"columns": func(v *value) (err error) {
+			if v.kind == kindString { // Hasura takes a single column here too
+				f.Columns = []string{v.text}
+				return nil
+			}
+			f.Columns, err = v.strList()
+			return err
+		},
 	})
 	if err != nil {
 		return err

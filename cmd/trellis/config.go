@@ -19,6 +19,7 @@ type serveConfig struct {
 	EnableConsole    bool
 	ConsoleAssetsDir string
 	DevMode          bool
+	StringifyNumeric bool
 	LogLevel         string
 }
 
@@ -38,6 +39,7 @@ var settings = []setting{
 	{"enable-console", []string{"TRELLIS_ENABLE_CONSOLE", "HASURA_GRAPHQL_ENABLE_CONSOLE"}, "serve the GraphiQL console at /console"},
 	{"console-assets-dir", []string{"TRELLIS_CONSOLE_ASSETS_DIR", "HASURA_GRAPHQL_CONSOLE_ASSETS_DIR"}, "serve the console's assets from this folder instead of a CDN"},
 	{"dev-mode", []string{"TRELLIS_DEV_MODE", "HASURA_GRAPHQL_DEV_MODE"}, "include internal error detail (SQL errors) in responses"},
+	{"stringify-numeric-types", []string{"TRELLIS_STRINGIFY_NUMERIC_TYPES", "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES"}, "write bigint, numeric and double precision values as JSON strings"},
 	{"log-level", []string{"TRELLIS_LOG_LEVEL", "HASURA_GRAPHQL_LOG_LEVEL"}, "debug, info, warn or error"},
 }
 
@@ -58,6 +60,7 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.EnableConsole, "enable-console", true, help("enable-console"))
 	fs.StringVar(&c.ConsoleAssetsDir, "console-assets-dir", "", help("console-assets-dir"))
 	fs.BoolVar(&c.DevMode, "dev-mode", false, help("dev-mode"))
+	fs.BoolVar(&c.StringifyNumeric, "stringify-numeric-types", false, help("stringify-numeric-types"))
 	fs.StringVar(&c.LogLevel, "log-level", "info", help("log-level"))
 }
 

@@ -78,15 +78,23 @@ func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
 	return rs.schema, rs.err
 }
 
+// Options tune how the engine answers.
+type Options struct {
+	// StringifyNumeric writes bigint, numeric and double precision values as
+	// JSON strings (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
+	StringifyNumeric bool
+}
+
 // Engine executes GraphQL requests against the current snapshot.
 type Engine struct {
 	db       *exec.DB
+	sql      sqlgen.Options
 	snapshot atomic.Pointer[Snapshot]
 }
 
 // New returns an engine serving the given snapshot.
-func New(db *exec.DB, snap *Snapshot) *Engine {
-	e := &Engine{db: db}
+func New(db *exec.DB, snap *Snapshot, opts Options) *Engine {
+	e := &Engine{db: db, sql: sqlgen.Options{StringifyNumeric: opts.StringifyNumeric}}
 	e.snapshot.Store(snap)
 	return e
 }
@@ -117,7 +125,7 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		return nil, err
 	}
 	var cols [][]byte
-	if st := sqlgen.Query(op); st != nil {
+	if st := sqlgen.Query(op, e.sql); st != nil {
 		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
 			return nil, err
 		}

@@ -41,7 +41,7 @@ func startEngineWith(t *testing.T, dsn string, onReload func(int64)) *engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := gql.New(db, snap)
+	eng := gql.New(db, snap, gql.Options{})
 	api := metadataapi.New(metadataapi.Config{DB: db, Engine: eng, OnReload: onReload})
 	api.SetVersion(version)
 	done := make(chan struct{})

@@ -86,7 +86,9 @@ const (
 type Field struct {
 	Alias  string
 	Kind   FieldKind
-	Column string  // FieldColumn: the column name
+	Column string // FieldColumn: the column name
+	// Type is the column's type (FieldColumn).
+	Type   *catalog.Type
 	Text   string  // FieldTypename
 	Select *Select // FieldSelect
 }
@@ -114,7 +116,9 @@ type AggField struct {
 	Distinct bool
 	Op       string // AggColumn: the SQL aggregate function
 	Column   string // AggColumn
-	Nodes    []Field
+	// Type is the aggregated column's type (AggColumn).
+	Type  *catalog.Type
+	Nodes []Field
 }
 
 // BoolExp is a boolean expression over a table's rows.

@@ -180,7 +180,7 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 			if s.field.SelectionSet != nil {
 				return s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
 			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name})
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type})
 			return nil
 		}
 		nested, err := p.tableField(s, sf)
@@ -236,7 +236,7 @@ func (p *planner) aggregateOps(f *selected, t *schema.Table) ([]AggField, error)
 		err := p.eachField(s, sf.Type, func(alias string) {
 			children = append(children, AggField{Alias: alias, Kind: AggTypename, Text: sf.Type})
 		}, func(c *selected, cf *schema.Field) error {
-			children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name})
+			children = append(children, AggField{Alias: c.alias, Kind: AggColumn, Op: sf.AggOp, Column: cf.Column.Info.Name, Type: cf.Column.Type})
 			return nil
 		})
 		out = append(out, AggField{Alias: s.alias, Kind: AggObject, Children: children})

@@ -23,6 +23,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/pgtest"
 	"github.com/trellis-gql/trellis/engine/server"
 )
@@ -288,14 +289,22 @@ func newCompatServer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(db.Close)
-	snap, err := gql.LoadSnapshot(ctx, db.Pool, nil)
+	snap, version, err := metadataapi.Boot(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Hasura's own test harness runs its engine with
+	// --stringify-numeric-types (its cases expect bigint, numeric and
+	// double precision values as strings); its documented default, which
+	// Trellis keeps, is off.
+	engine := gql.New(db, snap, gql.Options{StringifyNumeric: true})
+	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
+	api.SetVersion(version)
 	srv := server.New(server.Config{
-		Auth:    auth.New(auth.Config{}),
-		Engine:  gql.New(db, snap),
-		Version: "v-test",
+		Auth:     auth.New(auth.Config{}),
+		Engine:   engine,
+		Metadata: api,
+		Version:  "v-test",
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

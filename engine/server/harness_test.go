@@ -38,6 +38,8 @@ type testServer struct {
 type serverOptions struct {
 	adminSecret string
 	extraSQL    []string // files applied after the example's migration
+	// stringify turns on StringifyNumeric.
+	stringify bool
 	// metadataDir replaces the example's metadata directory.
 	metadataDir string
 	// inconsistent is set when the metadata is expected to be
@@ -100,7 +102,7 @@ func newTestServer(t *testing.T, opts serverOptions) *testServer {
 	}
 	srv := server.New(server.Config{
 		Auth:          auth.New(auth.Config{AdminSecret: opts.adminSecret}),
-		Engine:        gql.New(db, snap),
+		Engine:        gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify}),
 		Version:       "v-test",
 		EnableConsole: true,
 	})

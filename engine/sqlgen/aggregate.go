@@ -32,7 +32,7 @@ func (g *gen) aggregateJSON(fields []plan.AggField, a string, order []plan.Order
 		case plan.AggCount:
 			g.count(f, a)
 		case plan.AggColumn:
-			g.write(aggFuncs[f.Op], "(", a, ".", Ident(f.Column), ")")
+			g.aggColumn(f, a)
 		case plan.AggNodes:
 			g.write("coalesce(json_agg(")
 			g.rowJSON(f.Nodes, a)
@@ -71,4 +71,22 @@ func (g *gen) count(f plan.AggField, a string) {
 		g.write(") END")
 	}
 	g.write(")")
+}
+
+// aggColumn writes op(column). sum, max and min keep the column's type;
+// the statistics (avg, stddev, variance, …) of a numeric column stay
+// numeric, those of any other column are double precision (GraphQL Float),
+// as Hasura types them.
+func (g *gen) aggColumn(f plan.AggField, a string) {
+	expr := aggFuncs[f.Op] + "(" + a + "." + Ident(f.Column) + ")"
+	switch f.Op {
+	case "sum", "max", "min":
+		g.writeValue(expr, f.Type)
+	default:
+		if f.Type != nil && f.Type.Schema == "pg_catalog" && f.Type.Name == "numeric" {
+			g.writeValue(expr, f.Type)
+			return
+		}
+		g.write(expr, "::float8")
+	}
 }

@@ -55,7 +55,7 @@ func FuzzCompile(f *testing.F) {
 		if err != nil {
 			return
 		}
-		st := sqlgen.Query(op)
+		st := sqlgen.Query(op, sqlgen.Options{})
 		if st == nil {
 			return
 		}

@@ -140,7 +140,7 @@ func compile(sc *schema.Schema, input string) string {
 	if err != nil {
 		return fmt.Sprintf("error: %v\n", err)
 	}
-	st := sqlgen.Query(op)
+	st := sqlgen.Query(op, sqlgen.Options{})
 	if st == nil {
 		return "no statement\n"
 	}

@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/plan"
 )
 
@@ -138,7 +139,7 @@ func (g *gen) rowJSON(fields []plan.Field, a string) {
 		g.write(g.text(f.Alias), ", ")
 		switch f.Kind {
 		case plan.FieldColumn:
-			g.write(a, ".", Ident(f.Column))
+			g.column(a, f.Column, f.Type)
 		case plan.FieldTypename:
 			g.write(g.text(f.Text))
 		case plan.FieldSelect:
@@ -192,4 +193,32 @@ func (g *gen) jsonObject(n int, pair func(i int)) {
 		}
 	}
 	g.write(")::json")
+}
+
+// column writes a column of the row aliased a as a JSON value.
+func (g *gen) column(a, name string, t *catalog.Type) {
+	g.writeValue(a+"."+Ident(name), t)
+}
+
+// writeValue writes an expression of type t, as text when numbers of that
+// type are stringified.
+func (g *gen) writeValue(expr string, t *catalog.Type) {
+	if g.stringify && stringified(t) {
+		g.write("(", expr, ")::text")
+		return
+	}
+	g.write(expr)
+}
+
+// stringified reports whether values of t are written as strings under
+// Options.StringifyNumeric: bigint, numeric and double precision.
+func stringified(t *catalog.Type) bool {
+	if t == nil || t.Schema != "pg_catalog" {
+		return false
+	}
+	switch t.Name {
+	case "int8", "numeric", "float8":
+		return true
+	}
+	return false
 }

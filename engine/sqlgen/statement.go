@@ -16,6 +16,10 @@ type Statement struct {
 
 // gen accumulates SQL text and arguments.
 type gen struct {
+	// stringify writes bigint, numeric and double precision values as JSON
+	// strings (Options.StringifyNumeric).
+	stringify bool
+
 	sb     strings.Builder
 	args   []any
 	keys   map[string]int // text constants (JSON keys) already bound
@@ -65,10 +69,18 @@ func (g *gen) value(v plan.Value) string {
 	return g.bind(v.Text) + "::" + typeName(v.Type)
 }
 
+// Options tune the SQL of GraphQL operations.
+type Options struct {
+	// StringifyNumeric writes bigint, numeric and double precision values as
+	// JSON strings, which JavaScript clients cannot read as numbers without
+	// losing precision (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
+	StringifyNumeric bool
+}
+
 // Query compiles the root fields of an operation that read the database into
 // one statement, or returns nil when none does.
-func Query(op *plan.Operation) *Statement {
-	g := &gen{}
+func Query(op *plan.Operation, opts Options) *Statement {
+	g := &gen{stringify: opts.StringifyNumeric}
 	n := 0
 	for _, f := range op.Fields {
 		if f.Kind != plan.RootSelect {
