@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/schema"
 	"github.com/trellis-gql/trellis/metadata"
 )
 
@@ -133,6 +135,9 @@ type state struct {
 // run executes a request in one transaction and, when it changed anything,
 // stores the metadata and swaps the engine's snapshot.
 func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessage, error) {
+	if req.Type == "run_sql" && ep != MetadataV1 && isReadOnly(req.Args) {
+		return a.readOnlySQL(ctx, req.Args)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	tx, err := a.db.Pool.Begin(ctx)
@@ -163,6 +168,12 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 			return nil, inconsistencyError(added)
 		}
 	}
+	snap := gql.NewSnapshot(model)
+	if st.mdChanged {
+		if err := newConflicts(before, snap); err != nil {
+			return nil, err
+		}
+	}
 	version := stored.ResourceVersion
 	if st.mdChanged {
 		if version, err = metadata.Save(ctx, tx, st.md, stored.ResourceVersion, a.instance); err != nil {
@@ -172,9 +183,37 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 	if err := tx.Commit(ctx); err != nil {
 		return nil, err
 	}
-	a.engine.Swap(gql.NewSnapshot(model))
+	a.engine.Swap(snap)
 	a.version = version
 	return resp, nil
+}
+
+// newConflicts refuses a change after which two tables would generate the
+// same GraphQL names, as Hasura does.
+func newConflicts(before, after *gql.Snapshot) error {
+	old, err := before.Schema(schema.AdminRole)
+	if err != nil {
+		return err
+	}
+	next, err := after.Schema(schema.AdminRole)
+	if err != nil {
+		return err
+	}
+	had := map[string]bool{}
+	for _, c := range old.Conflicts {
+		had[c] = true
+	}
+	var added []string
+	for _, c := range next.Conflicts {
+		if !had[c] {
+			added = append(added, c)
+		}
+	}
+	if len(added) == 0 {
+		return nil
+	}
+	return &metadata.APIError{Status: http.StatusInternalServerError, Code: metadata.CodeUnexpected, Path: "$",
+		Message: "Encountered conflicting definitions in the selection set for 'query_root': " + strings.Join(added, "; ")}
 }
 
 // newInconsistencies lists the inconsistencies of after that before did
@@ -246,4 +285,12 @@ func jsonKind(raw []byte) string {
 		return "Null"
 	}
 	return "Number"
+}
+
+// isReadOnly reports whether run_sql arguments ask for read_only.
+func isReadOnly(args json.RawMessage) bool {
+	var ro struct {
+		ReadOnly bool `json:"read_only"`
+	}
+	return json.Unmarshal(args, &ro) == nil && ro.ReadOnly
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -34,29 +35,44 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 	if err := json.Unmarshal(raw, &args); err != nil {
 		return nil, metadata.Errorf(metadata.CodeParseFailed, path, "%v", err)
 	}
-	if args.ReadOnly {
-		if _, err := st.tx.Exec(ctx, "SET LOCAL transaction_read_only = on"); err != nil {
-			return nil, sqlError(err, args.SQL)
-		}
-	}
 	results, err := st.tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
 	if err != nil {
 		return nil, sqlError(err, args.SQL)
 	}
-	if args.ReadOnly {
-		if _, err := st.tx.Exec(ctx, "SET LOCAL transaction_read_only = off"); err != nil {
-			return nil, sqlError(err, args.SQL)
-		}
-	} else {
+	// Read-only SQL changes no schema. (Inside a request that has already
+	// run statements Postgres cannot make the transaction read-only any
+	// more; a read_only run_sql of its own runs in a READ ONLY transaction,
+	// see readOnlySQL.)
+	if !args.ReadOnly {
 		cat, err := catalog.Load(ctx, st.tx)
 		if err != nil {
 			return nil, err
 		}
-		purged := metadata.PurgeDropped(st.md, cat)
+		renamed := metadata.ApplyRenames(st.md, st.cat, cat)
+		purged := metadata.PurgeDropped(renamed, cat)
 		st.cat, st.dbChanged = cat, true
 		if !sameJSON(purged, st.md) {
 			st.md, st.mdChanged = purged, true
 		}
+	}
+	return sqlResult(results)
+}
+
+// readOnlySQL runs a read_only run_sql request on its own, in a READ ONLY
+// transaction that does not lock the metadata.
+func (a *API) readOnlySQL(ctx context.Context, raw json.RawMessage) (json.RawMessage, error) {
+	var args runSQLArgs
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, "$.args", "%v", err)
+	}
+	tx, err := a.db.Pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(context.Background()) //nolint:errcheck // read only: nothing to keep
+	results, err := tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
+	if err != nil {
+		return nil, sqlError(err, args.SQL)
 	}
 	return sqlResult(results)
 }

@@ -39,7 +39,7 @@ func (p *planner) rootField(f *selected) (RootField, error) {
 		return RootField{}, err
 	}
 	if sf.Kind == schema.FieldNoQueries {
-		return RootField{Alias: f.alias, Kind: RootConstant, Text: `"There are no queries available to the current role. Either there are no sources or the current role doesn't have the required permissions."`}, nil
+		return RootField{Alias: f.alias, Kind: RootConstant, Text: `"There are no queries available to the current role. Either there are no sources or remote schemas configured, or the current role doesn't have the required permissions."`}, nil
 	}
 	sel, err := p.tableField(f, sf)
 	if err != nil {

