@@ -89,7 +89,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range admin.Conflicts {
+	for _, c := range append(admin.Conflicts, admin.Skipped...) {
 		log.Warn("table left out of the schema", "reason", c)
 	}
 	log.Info("metadata loaded", "resource_version", version, "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))

@@ -68,7 +68,7 @@ func (b *builder) collectTables() {
 			RelByField:    map[string]*Relationship{},
 		}
 		if !graphqlName.MatchString(t.Names.Object) {
-			b.s.Conflicts = append(b.s.Conflicts, fmt.Sprintf("table %s: %q is not a valid GraphQL name", mt.Info.Name, t.Names.Object))
+			b.s.Skipped = append(b.s.Skipped, fmt.Sprintf("table %s: %q is not a valid GraphQL name; set a custom_name", mt.Info.Name, t.Names.Object))
 			continue
 		}
 		if clash := b.claimNames(t); clash != "" {

@@ -20,9 +20,12 @@ type Schema struct {
 	Inputs map[string]*Input
 	// Query is query_root.
 	Query *Object
-	// Conflicts lists tables left out because their generated names are
-	// not valid GraphQL names or clash with another table's.
+	// Conflicts lists tables left out because their generated names clash
+	// with another table's.
 	Conflicts []string
+	// Skipped lists tables left out because their names are not valid
+	// GraphQL names (a table tracked without a custom_name).
+	Skipped []string
 }
 
 // ObjectKind tells what an output object type stands for.
