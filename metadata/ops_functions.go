@@ -3,11 +3,13 @@ package metadata
 import (
 	"encoding/json"
 	"errors"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
 )
 
-// Functions and computed fields. Functions are not introspected yet, so
-// these operations check only the shape of their arguments and the names
-// already in the document.
+// Functions and computed fields. track_function checks that the function
+// exists in the primary source's catalog; the other operations check only
+// the shape of their arguments and the names already in the document.
 
 // functionName reads the "function" of a tracked function entry.
 func functionName(raw json.RawMessage) (TableName, bool) {
@@ -86,6 +88,11 @@ func opTrackFunction(o *opCtx, a *value) (json.RawMessage, error) {
 	if s.entry(f.Function) >= 0 {
 		return nil, Errorf(CodeNotSupported, "$.args", "table with name %s already exists", name)
 	}
+	if cat := o.catFor(s.Name); cat != nil {
+		if reason := functionProblem(cat, f.Function); reason != "" {
+			return nil, inconsistentError([]Inconsistency{functionInconsistency(f.Function, s.Name, reason)})
+		}
+	}
 	raw, err := marshal(f)
 	if err != nil {
 		return nil, err
@@ -93,6 +100,31 @@ func opTrackFunction(o *opCtx, a *value) (json.RawMessage, error) {
 	s.Functions = append(s.Functions, raw)
 	o.touch(s.Name, "", "")
 	return success(), nil
+}
+
+// functionProblem returns why function n of cat cannot be tracked, as
+// Hasura words it when it builds the function, or "" when it can: it must
+// exist and must not be overloaded.
+func functionProblem(cat *catalog.Catalog, n TableName) string {
+	switch len(cat.Function(n)) {
+	case 0:
+		return "no such function exists: " + dquote(tableText(n))
+	case 1:
+		return ""
+	default:
+		return "function " + dquote(tableText(n)) + " is overloaded. Overloaded functions are not supported"
+	}
+}
+
+// functionInconsistency is the inconsistent object Hasura reports for a
+// tracked function of source src that cannot be built.
+func functionInconsistency(n TableName, src, reason string) Inconsistency {
+	return Inconsistency{
+		Type:       "function",
+		Name:       "function " + tableText(n) + " in source " + src,
+		Reason:     inconsistentPrefix + "in function " + dquote(tableText(n)) + ": " + reason,
+		Definition: n,
+	}
 }
 
 func opUntrackFunction(o *opCtx, a *value) (json.RawMessage, error) {
@@ -131,6 +163,21 @@ type computedField struct {
 	Name       string          `json:"name"`
 	Definition json.RawMessage `json:"definition"`
 	Comment    *string         `json:"comment,omitempty"`
+}
+
+// computedFieldFunction reads the "definition"."function" of a computed
+// field entry.
+func computedFieldFunction(raw json.RawMessage) (TableName, bool) {
+	v, err := parseJSON(raw)
+	if err != nil || v.kind != kindObject {
+		return TableName{}, false
+	}
+	d := v.get("definition")
+	if d == nil || d.kind != kindObject || d.get("function") == nil {
+		return TableName{}, false
+	}
+	n, err := qualifiedName(d.get("function"))
+	return n, err == nil
 }
 
 // computedFieldTable reads {source, table} and finds the table; Hasura

@@ -48,20 +48,7 @@ func TestFunctionOps(t *testing.T) {
 		op:   "drop_computed_field", args: `{"table":"author","name":"name"}`,
 		err: apiErr(CodeUnexpectedPayload, "$.args.name", `expecting a computed field; but, "name" is a column`),
 	}, {
-		name: "track a function by name",
-		op:   "track_function", args: `{"schema":"public","name":"search_articles"}`,
-		check: func(t *testing.T, md *Metadata) {
-			wantEqual(t, "function", string(md.source(DefaultSource).Functions[0]), `{"function":{"schema":"public","name":"search_articles"}}`)
-		},
-	}, {
-		name: "track a function with configuration",
-		op:   "pg_track_function",
-		args: `{"function":"get_session","configuration":{"session_argument":"hasura_session"},"comment":"c"}`,
-		check: func(t *testing.T, md *Metadata) {
-			wantEqual(t, "function", string(md.source(DefaultSource).Functions[0]),
-				`{"function":{"schema":"public","name":"get_session"},"configuration":{"session_argument":"hasura_session"},"comment":"c"}`)
-		},
-	}, {
+		// Tracking functions the catalog has: TestTrackFunction.
 		name: "a table of the same name",
 		op:   "track_function", args: `{"name":"author"}`,
 		err: apiErr(CodeNotSupported, "$.args", `table with name "author" already exists`),

@@ -7,15 +7,17 @@ import (
 	"github.com/trellis-gql/trellis/engine/catalog"
 )
 
-// PurgeDropped removes from a copy of md what refers to tables or columns
-// of the primary source (the one Resolve checks) that are no longer in
-// cat, as Hasura does after run_sql DDL: the entries of dropped tables;
-// relationships to them, over dropped columns or whose foreign key is
-// gone; column configuration of dropped columns; and the permissions that
-// name a dropped column (in columns, set, or a boolean expression) or go
-// through a removed relationship. Renamed tables and columns look dropped:
-// cat alone cannot tell them apart. md is not modified; with a nil cat the
-// copy is returned unchanged.
+// PurgeDropped removes from a copy of md what refers to tables, columns or
+// functions of the primary source (the one Resolve checks) that are no
+// longer in cat, as Hasura does after run_sql DDL: the entries of dropped
+// tables; relationships to them, over dropped columns or whose foreign key
+// is gone; column configuration of dropped columns; tracked functions and
+// computed fields whose function is gone (any overload keeps them); and the
+// permissions that name a dropped column (in columns, set, or a boolean
+// expression), a removed computed field (in computed_fields or a boolean
+// expression) or go through a removed relationship. Renamed tables,
+// columns and functions look dropped: cat alone cannot tell them apart. md
+// is not modified; with a nil cat the copy is returned unchanged.
 func PurgeDropped(md *Metadata, cat *catalog.Catalog) *Metadata {
 	out := Clone(md)
 	s := pickSource(out)
@@ -29,10 +31,12 @@ func PurgeDropped(md *Metadata, cat *catalog.Catalog) *Metadata {
 		}
 	}
 	s.Tables = kept
+	s.Functions = purgeFunctions(s.Functions, cat, functionName)
 	for i := range s.Tables {
 		e := &s.Tables[i]
 		ct := cat.Table(e.Table)
 		e.Configuration = purgeColumnConfig(e.Configuration, ct)
+		e.ComputedFields = purgeFunctions(e.ComputedFields, cat, computedFieldFunction)
 		for _, k := range []RelKind{ObjectRel, ArrayRel} {
 			list := e.rels(k)
 			var live []RelationshipEntry
@@ -53,6 +57,22 @@ func PurgeDropped(md *Metadata, cat *catalog.Catalog) *Metadata {
 		}
 	}
 	return out
+}
+
+// purgeFunctions returns list without the items whose function, read by
+// fn, is not in cat; the list itself when nothing is removed, nil when
+// everything is. Items fn cannot read are kept.
+func purgeFunctions(list []json.RawMessage, cat *catalog.Catalog, fn func(json.RawMessage) (TableName, bool)) []json.RawMessage {
+	var live []json.RawMessage
+	for _, raw := range list {
+		if n, ok := fn(raw); !ok || len(cat.Function(n)) > 0 {
+			live = append(live, raw)
+		}
+	}
+	if len(live) == len(list) {
+		return list
+	}
+	return live
 }
 
 // purgeColumnConfig drops the configuration of columns ct no longer has.
@@ -118,6 +138,14 @@ func permissionIntact(w boolWalker, cat *catalog.Catalog, p permission) bool {
 		if set := perm.get("set"); set != nil {
 			for _, f := range set.fields {
 				if ct.Column(f.key) == nil {
+					return false
+				}
+			}
+		}
+		if cf := perm.get("computed_fields"); cf != nil {
+			names, _ := strList(cf)
+			for _, n := range names {
+				if rawNamed(p.entry.ComputedFields, n) < 0 {
 					return false
 				}
 			}

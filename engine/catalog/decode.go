@@ -7,8 +7,9 @@ import "fmt"
 // "absent" from "empty".
 
 type rawCatalog struct {
-	Tables []rawTable `json:"tables"`
-	Types  []rawType  `json:"types"`
+	Tables    []rawTable    `json:"tables"`
+	Types     []rawType     `json:"types"`
+	Functions []rawFunction `json:"functions"`
 }
 
 type rawTable struct {
@@ -53,6 +54,23 @@ type rawType struct {
 	Base     uint32   `json:"base"`
 	Labels   []string `json:"labels"`
 	Comment  string   `json:"comment"`
+}
+
+type rawFunction struct {
+	OID     uint32       `json:"oid"`
+	Schema  string       `json:"schema"`
+	Name    string       `json:"name"`
+	Args    []rawFuncArg `json:"args"`
+	Ret     uint32       `json:"ret"`
+	Set     bool         `json:"set"`
+	Vol     string       `json:"vol"`
+	Comment string       `json:"comment"`
+}
+
+type rawFuncArg struct {
+	Name    string `json:"name"`
+	Type    uint32 `json:"type"`
+	Default bool   `json:"default"`
 }
 
 // Bits of pg_relation_is_updatable: 1 << CmdType.
@@ -130,6 +148,24 @@ func (r *rawType) typ() *Type {
 		EnumValues: r.Labels,
 		Comment:    r.Comment,
 	}
+}
+
+func (r *rawFunction) function() *Function {
+	f := &Function{
+		Name:          QualifiedName{Schema: r.Schema, Name: r.Name},
+		OID:           r.OID,
+		ReturnTypeOID: r.Ret,
+		ReturnsSet:    r.Set,
+		Volatility:    firstByte(r.Vol),
+		Comment:       r.Comment,
+	}
+	if len(r.Args) > 0 {
+		f.Args = make([]FunctionArg, len(r.Args))
+		for i, a := range r.Args {
+			f.Args[i] = FunctionArg{Name: a.Name, TypeOID: a.Type, HasDefault: a.Default}
+		}
+	}
+	return f
 }
 
 // firstByte returns the value of a "char" column: its byte, or 0 when empty.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -48,5 +49,29 @@ func TestDecodeChars(t *testing.T) {
 	}
 	if typ := c.Type(23); typ == nil || typ.Category != 'N' || typ.Kind != TypeBase {
 		t.Errorf("int4 = %+v", typ)
+	}
+}
+
+func TestDecodeFunctions(t *testing.T) {
+	c, err := decode([]byte(`{"tables":[],"types":[],"functions":[
+		{"oid":10,"schema":"s","name":"f","args":null,"ret":23,"set":false,"vol":"v","comment":null},
+		{"oid":11,"schema":"s","name":"f","args":[{"name":null,"type":23,"default":false},{"name":"b","type":25,"default":true}],
+		 "ret":25,"set":true,"vol":"s","comment":"two"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := c.Function(QualifiedName{Schema: "s", Name: "f"})
+	if len(fs) != 2 || fs[0].OID != 10 || fs[1].OID != 11 {
+		t.Fatalf("overloads = %+v, want OIDs 10 and 11 in order", fs)
+	}
+	if f := fs[0]; f.Args != nil || f.Volatility != 'v' || f.ReturnsSet || f.ReturnTypeOID != 23 || f.Comment != "" {
+		t.Errorf("f() = %+v", f)
+	}
+	want := []FunctionArg{{TypeOID: 23}, {Name: "b", TypeOID: 25, HasDefault: true}}
+	if f := fs[1]; !reflect.DeepEqual(f.Args, want) || f.Volatility != 's' || !f.ReturnsSet || f.Comment != "two" {
+		t.Errorf("f(int4, text) = %+v", f)
+	}
+	if c.Function(QualifiedName{Schema: "s", Name: "g"}) != nil {
+		t.Error("unknown function found")
 	}
 }

@@ -22,7 +22,9 @@ var ErrNoResult = errors.New("catalog: introspection returned no row")
 // Load introspects the database behind q: every table, partitioned table,
 // view, materialized view and foreign table outside pg_catalog,
 // information_schema, pg_toast*, pg_temp* and hdb_catalog, with their columns,
-// keys and foreign keys, and the types those columns use plus every enum.
+// keys and foreign keys; the plain functions (no aggregates, window
+// functions or procedures) outside the same schemas, with their input
+// arguments; and the types those columns and functions use plus every enum.
 //
 // It sends one statement in one round trip (QueryExecModeExec: no prepare),
 // whatever the number of tables; the result is a consistent snapshot.
@@ -71,8 +73,9 @@ func decode(raw []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("catalog: decode introspection result: %w", err)
 	}
 	c := &Catalog{
-		Tables: make(map[QualifiedName]*Table, len(doc.Tables)),
-		Types:  make(map[uint32]*Type, len(doc.Types)),
+		Tables:    make(map[QualifiedName]*Table, len(doc.Tables)),
+		Types:     make(map[uint32]*Type, len(doc.Types)),
+		Functions: make(map[QualifiedName][]*Function, len(doc.Functions)),
 	}
 	for i := range doc.Tables {
 		t, err := doc.Tables[i].table()
@@ -84,6 +87,10 @@ func decode(raw []byte) (*Catalog, error) {
 	for i := range doc.Types {
 		t := doc.Types[i].typ()
 		c.Types[t.OID] = t
+	}
+	for i := range doc.Functions {
+		f := doc.Functions[i].function()
+		c.Functions[f.Name] = append(c.Functions[f.Name], f)
 	}
 	return c, nil
 }

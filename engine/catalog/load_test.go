@@ -323,6 +323,125 @@ CREATE TABLE public.labels (codes shop.codes);
 	}
 }
 
+// functionsSQL adds functions to fixtureSQL, and objects of pg_proc that
+// Load must leave out: an aggregate, a procedure and a function of
+// hdb_catalog.
+const functionsSQL = `
+CREATE FUNCTION shop.search_orders(q text) RETURNS SETOF shop.orders
+  LANGUAGE sql STABLE AS $$ SELECT * FROM shop.orders WHERE note ILIKE '%' || q || '%' $$;
+COMMENT ON FUNCTION shop.search_orders(text) IS 'Orders whose note matches';
+
+CREATE FUNCTION public.line_total(qty int, price numeric DEFAULT 1) RETURNS numeric
+  LANGUAGE sql IMMUTABLE AS $$ SELECT qty * price $$;
+
+CREATE FUNCTION public.pick(int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT $1 $$;
+CREATE FUNCTION public.pick(a text, VARIADIC rest text[]) RETURNS text
+  LANGUAGE sql STABLE AS $$ SELECT a || array_to_string(rest, '') $$;
+
+CREATE FUNCTION public.bump(INOUT n int, OUT doubled int, m int DEFAULT 2)
+  LANGUAGE sql AS $$ SELECT n + m, (n + m) * 2 $$;
+
+CREATE AGGREGATE public.total(numeric) (SFUNC = numeric_add, STYPE = numeric);
+CREATE PROCEDURE public.noop() LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE FUNCTION hdb_catalog.gen_id() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+`
+
+// procOIDs resolves function signatures (regprocedure) to OIDs.
+func procOIDs(t *testing.T, dsn string, sigs ...string) map[string]uint32 {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	m := make(map[string]uint32, len(sigs))
+	for _, s := range sigs {
+		var oid uint32
+		if err := conn.QueryRow(ctx, "SELECT $1::regprocedure::oid", s).Scan(&oid); err != nil {
+			t.Fatalf("oid of %s: %v", s, err)
+		}
+		m[s] = oid
+	}
+	return m
+}
+
+func TestLoadFunctions(t *testing.T) {
+	dsn := setup(t, fixtureSQL+functionsSQL)
+	cat := load(t, dsn)
+	o := oids(t, dsn, "type:shop.orders", "type:record", "type:text[]")
+	p := procOIDs(t, dsn, "shop.search_orders(text)", "public.line_total(int, numeric)",
+		"public.pick(int)", "public.pick(text, text[])", "public.bump(int, int)")
+
+	qn := func(schema, name string) catalog.QualifiedName {
+		return catalog.QualifiedName{Schema: schema, Name: name}
+	}
+	want := map[catalog.QualifiedName][]*catalog.Function{
+		qn("shop", "search_orders"): {{
+			Name: qn("shop", "search_orders"), OID: p["shop.search_orders(text)"],
+			Args:          []catalog.FunctionArg{{Name: "q", TypeOID: oidText}},
+			ReturnTypeOID: o["type:shop.orders"], ReturnsSet: true, Volatility: 's',
+			Comment: "Orders whose note matches",
+		}},
+		qn("public", "line_total"): {{
+			Name: qn("public", "line_total"), OID: p["public.line_total(int, numeric)"],
+			Args: []catalog.FunctionArg{
+				{Name: "qty", TypeOID: oidInt4},
+				{Name: "price", TypeOID: oidNumeric, HasDefault: true},
+			},
+			ReturnTypeOID: oidNumeric, Volatility: 'i',
+		}},
+		qn("public", "pick"): {{
+			Name: qn("public", "pick"), OID: p["public.pick(int)"],
+			Args:          []catalog.FunctionArg{{TypeOID: oidInt4}},
+			ReturnTypeOID: oidInt4, Volatility: 'i',
+		}, {
+			Name: qn("public", "pick"), OID: p["public.pick(text, text[])"],
+			Args: []catalog.FunctionArg{
+				{Name: "a", TypeOID: oidText},
+				{Name: "rest", TypeOID: o["type:text[]"]},
+			},
+			ReturnTypeOID: oidText, Volatility: 's',
+		}},
+		// OUT arguments are not inputs; INOUT ones are.
+		qn("public", "bump"): {{
+			Name: qn("public", "bump"), OID: p["public.bump(int, int)"],
+			Args: []catalog.FunctionArg{
+				{Name: "n", TypeOID: oidInt4},
+				{Name: "m", TypeOID: oidInt4, HasDefault: true},
+			},
+			ReturnTypeOID: o["type:record"], Volatility: 'v',
+		}},
+	}
+	byName := func(m map[catalog.QualifiedName][]*catalog.Function) map[string][]*catalog.Function {
+		out := make(map[string][]*catalog.Function, len(m))
+		for n, fs := range m {
+			out[n.String()] = fs
+		}
+		return out
+	}
+	assertJSONEqual(t, byName(cat.Functions), byName(want))
+	if got := cat.Function(qn("public", "pick")); len(got) != 2 {
+		t.Errorf("Function(public.pick) = %d overloads, want 2", len(got))
+	}
+	if got := cat.Function(qn("public", "total")); got != nil {
+		t.Errorf("Function(public.total) = %v, want nil (an aggregate)", got)
+	}
+
+	// Return and argument types are described like column types.
+	for _, oid := range []uint32{o["type:shop.orders"], o["type:record"], o["type:text[]"], oidText, oidInt4, oidNumeric} {
+		if cat.Type(oid) == nil {
+			t.Errorf("type %d is missing", oid)
+		}
+	}
+	if typ := cat.Type(o["type:shop.orders"]); typ == nil || typ.Kind != catalog.TypeComposite || typ.Schema != "shop" {
+		t.Errorf("shop.orders type = %+v, want a composite of shop", typ)
+	}
+	if typ := cat.Type(o["type:record"]); typ == nil || typ.Kind != catalog.TypePseudo {
+		t.Errorf("record type = %+v, want a pseudo-type", typ)
+	}
+}
+
 func TestLoadPartitions(t *testing.T) {
 	dsn := setup(t, `
 CREATE TABLE events (id int, at date, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);

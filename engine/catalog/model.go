@@ -111,10 +111,31 @@ func (t *Table) Column(name string) *Column {
 	return nil
 }
 
+// Function is a SQL function (pg_proc, prokind 'f') outside the system schemas.
+type Function struct {
+	Name QualifiedName
+	OID  uint32
+	// Args in order: name ("" when unnamed), type OID, and whether it has a default.
+	Args          []FunctionArg
+	ReturnTypeOID uint32
+	ReturnsSet    bool
+	// Volatility: 'i' immutable, 's' stable, 'v' volatile.
+	Volatility byte
+	Comment    string
+}
+
+// FunctionArg is an input argument (IN, INOUT or VARIADIC) of a function.
+type FunctionArg struct {
+	Name       string
+	TypeOID    uint32
+	HasDefault bool
+}
+
 // Catalog is the introspected database. It is immutable once loaded.
 type Catalog struct {
-	Tables map[QualifiedName]*Table
-	Types  map[uint32]*Type
+	Tables    map[QualifiedName]*Table
+	Types     map[uint32]*Type
+	Functions map[QualifiedName][]*Function // overloads share a name
 }
 
 // Table returns the relation with the given name, or nil.
@@ -122,3 +143,7 @@ func (c *Catalog) Table(n QualifiedName) *Table { return c.Tables[n] }
 
 // Type returns the type with the given OID, or nil.
 func (c *Catalog) Type(oid uint32) *Type { return c.Types[oid] }
+
+// Function returns the overloads of the function with the given name, in
+// OID order, or nil.
+func (c *Catalog) Function(n QualifiedName) []*Function { return c.Functions[n] }

@@ -1,8 +1,9 @@
 package catalog
 
 // introspectSQL reads the whole catalog in one statement and returns one row
-// with one json column: {"tables":[…],"types":[…]}. The shapes are decoded by
-// the structs in decode.go; a key renamed here must be renamed there.
+// with one json column: {"tables":[…],"types":[…],"functions":[…]}. The
+// shapes are decoded by the structs in decode.go; a key renamed here must be
+// renamed there.
 //
 // Requirements: PostgreSQL 12 or later (attgenerated). No parameters.
 //
@@ -38,6 +39,17 @@ package catalog
 //     excludes name and point, whose typelem is only for subscripting).
 //   - default expressions are rendered by pg_get_expr under the session's
 //     search_path: names it cannot see come out schema-qualified.
+//   - fn: plain functions (prokind 'f': no aggregates, window functions or
+//     procedures) outside the same schemas as rel, read through the same
+//     unnest(ARRAY(…)) for the same reason. Input arguments are the IN,
+//     INOUT and VARIADIC ones: all of proargtypes when proargmodes is NULL,
+//     else the entries of proallargtypes whose mode is i, b or v. Both
+//     arrays are unnested WITH ORDINALITY (proargtypes is an oidvector
+//     indexed from 0; the ordinality is the 1-based index into proargnames,
+//     which covers all arguments). The last pronargdefaults input arguments
+//     have defaults. Overloads come in OID order.
+//   - tids also holds every function's return type and input argument
+//     types.
 const introspectSQL = `
 WITH RECURSIVE
 rel AS (
@@ -56,6 +68,22 @@ rel AS (
   JOIN pg_class c ON c.oid = r.oid
   JOIN pg_namespace n ON n.oid = c.relnamespace
 ),
+fn AS (
+  SELECT p.oid, n.nspname, p.proname, p.prorettype, p.proretset,
+         p.provolatile::text AS vol, p.pronargs, p.pronargdefaults,
+         coalesce(p.proallargtypes, p.proargtypes::oid[]) AS argtypes,
+         p.proargmodes, p.proargnames
+  FROM unnest(ARRAY(
+    SELECT p.oid
+    FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE p.prokind = 'f'
+      AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'hdb_catalog')
+      AND n.nspname !~ '^pg_(toast|temp)'
+  )) AS r(oid)
+  JOIN pg_proc p ON p.oid = r.oid
+  JOIN pg_namespace n ON n.oid = p.pronamespace
+),
 tids(oid) AS (
   SELECT a.atttypid
   FROM pg_attribute a
@@ -68,6 +96,12 @@ tids(oid) AS (
   WHERE t.typtype = 'e'
     AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'hdb_catalog')
     AND n.nspname !~ '^pg_(toast|temp)'
+  UNION
+  SELECT fn.prorettype FROM fn
+  UNION
+  SELECT u.typ
+  FROM fn, unnest(fn.argtypes) WITH ORDINALITY AS u(typ, ord)
+  WHERE fn.proargmodes IS NULL OR fn.proargmodes[u.ord] IN ('i', 'b', 'v')
   UNION
   SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.typelem END
   FROM tids
@@ -144,5 +178,29 @@ SELECT json_build_object(
     FROM pg_type t
     JOIN pg_namespace n ON n.oid = t.typnamespace
     WHERE t.oid IN (SELECT oid FROM tids)
+  ), '[]'),
+  'functions', coalesce((
+    SELECT json_agg(json_build_object(
+      'oid', fn.oid::int8,
+      'schema', fn.nspname,
+      'name', fn.proname,
+      'args', (
+        SELECT json_agg(json_build_object(
+          'name', fn.proargnames[a.ord],
+          'type', a.typ::int8,
+          'default', a.inpos > fn.pronargs - fn.pronargdefaults
+        ) ORDER BY a.ord)
+        FROM (SELECT u.ord, u.typ, row_number() OVER (ORDER BY u.ord) AS inpos
+              FROM unnest(fn.argtypes) WITH ORDINALITY AS u(typ, ord)
+              WHERE fn.proargmodes IS NULL
+                 OR fn.proargmodes[u.ord] IN ('i', 'b', 'v')) a),
+      'ret', fn.prorettype::int8,
+      'set', fn.proretset,
+      'vol', fn.vol,
+      'comment', (SELECT ds.description FROM pg_description ds
+                  WHERE ds.objoid = fn.oid AND ds.classoid = 'pg_proc'::regclass
+                    AND ds.objsubid = 0)
+    ) ORDER BY fn.oid)
+    FROM fn
   ), '[]')
 )`

@@ -41,8 +41,12 @@ func introspect(sc *schema.Schema, doc *ast.Document, opName string, vars plan.V
 	for k, v := range vars {
 		args[k] = plainValue(v)
 	}
+	gs, err := sc.GraphQL()
+	if err != nil {
+		return nil, err
+	}
 	res := graphql.Execute(graphql.ExecuteParams{
-		Schema:        *sc.GraphQL,
+		Schema:        *gs,
 		AST:           &ast.Document{Kind: doc.Kind, Definitions: defs},
 		OperationName: opName,
 		Args:          args,

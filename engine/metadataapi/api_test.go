@@ -26,11 +26,11 @@ type engine struct {
 
 // startEngine boots an engine on dsn, with its metadata listener running
 // until the test ends.
-func startEngine(t *testing.T, dsn string) *engine {
+func startEngine(t testing.TB, dsn string) *engine {
 	return startEngineWith(t, dsn, nil)
 }
 
-func startEngineWith(t *testing.T, dsn string, onReload func(int64)) *engine {
+func startEngineWith(t testing.TB, dsn string, onReload func(int64)) *engine {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := exec.Open(ctx, exec.Config{DatabaseURL: dsn})
@@ -58,7 +58,7 @@ func startEngineWith(t *testing.T, dsn string, onReload func(int64)) *engine {
 }
 
 // post sends a JSON body and returns the status and the compacted body.
-func (e *engine) post(t *testing.T, path, body string) (int, string) {
+func (e *engine) post(t testing.TB, path, body string) (int, string) {
 	t.Helper()
 	resp, err := http.Post(e.url+path, "application/json", strings.NewReader(body))
 	if err != nil {
@@ -77,7 +77,7 @@ func (e *engine) post(t *testing.T, path, body string) (int, string) {
 }
 
 // must sends a request that has to succeed with the given body.
-func (e *engine) must(t *testing.T, path, body, want string) {
+func (e *engine) must(t testing.TB, path, body, want string) {
 	t.Helper()
 	status, got := e.post(t, path, body)
 	if status != http.StatusOK || (want != "" && got != want) {

@@ -10,7 +10,11 @@ import (
 // checkVariableUsages checks that every variable used in a field's
 // arguments is declared with a type that fits where it is used.
 func (p *planner) checkVariableUsages(f *selected, parentType string) error {
-	obj, ok := p.schema.GraphQL.Type(parentType).(*graphql.Object)
+	gs, err := p.schema.GraphQL()
+	if err != nil {
+		return err
+	}
+	obj, ok := gs.Type(parentType).(*graphql.Object)
 	if !ok {
 		return nil
 	}

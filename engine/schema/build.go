@@ -32,12 +32,23 @@ func Build(m *metadata.Model, role string) (*Schema, error) {
 	}
 	b.collectTables()
 	b.collectRelationships()
-	gq, err := b.graphql()
-	if err != nil {
-		return nil, fmt.Errorf("building the GraphQL schema of role %q: %w", role, err)
-	}
-	b.s.GraphQL = gq
+	b.lookup()
+	b.s.builder = b
 	return b.s, nil
+}
+
+// GraphQL returns the graphql-go schema, built on first use: it is needed
+// only to answer introspection and to type-check variables, and building
+// it is the costly part of a schema.
+func (s *Schema) GraphQL() (*graphql.Schema, error) {
+	s.once.Do(func() {
+		s.graphql, s.graphqlErr = s.builder.graphql()
+		if s.graphqlErr != nil {
+			s.graphqlErr = fmt.Errorf("building the GraphQL schema of role %q: %w", s.Role, s.graphqlErr)
+		}
+		s.builder = nil
+	})
+	return s.graphql, s.graphqlErr
 }
 
 type builder struct {

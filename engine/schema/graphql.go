@@ -12,7 +12,6 @@ import (
 // graphql builds the graphql-go schema that mirrors the lookup tables. It
 // has no resolvers: it only answers introspection.
 func (b *builder) graphql() (*graphql.Schema, error) {
-	b.lookup()
 	b.objs = map[string]*graphql.Object{}
 	b.inputs = map[string]*graphql.InputObject{}
 	b.enums = map[string]*graphql.Enum{}

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"sync"
+
 	"github.com/graphql-go/graphql"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -11,8 +13,7 @@ import (
 // introspection, and the lookup tables the planner walks to turn a
 // document into IR.
 type Schema struct {
-	Role    string
-	GraphQL *graphql.Schema
+	Role string
 	// Objects maps every output object type name to its description.
 	Objects map[string]*Object
 	// Inputs maps every input object type name (bool_exp, order_by,
@@ -26,6 +27,11 @@ type Schema struct {
 	// Skipped lists tables left out because their names are not valid
 	// GraphQL names (a table tracked without a custom_name).
 	Skipped []string
+
+	once       sync.Once
+	builder    *builder // until the graphql-go schema is built
+	graphql    *graphql.Schema
+	graphqlErr error
 }
 
 // ObjectKind tells what an output object type stands for.
