@@ -87,6 +87,21 @@ func LoadStored(ctx context.Context, db DB, forUpdate bool) (Stored, error) {
 	return Stored{Metadata: md, ResourceVersion: version}, nil
 }
 
+// LockVersion locks the stored metadata row until the transaction ends and
+// returns its resource version (0 when nothing is stored yet). A caller
+// that has the document of that version in memory need not read it again.
+func LockVersion(ctx context.Context, db DB) (int64, error) {
+	var version int64
+	err := db.QueryRow(ctx, `SELECT resource_version FROM hdb_catalog.hdb_metadata WHERE id = 1 FOR UPDATE`).Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("locking the stored metadata: %w", err)
+	}
+	return version, nil
+}
+
 // Save stores md as the version after prev and announces the change on
 // NotifyChannel (delivered when the transaction commits). It fails with a
 // conflict when the stored version is no longer prev.

@@ -51,8 +51,9 @@ type API struct {
 	instance string // tells this engine's notifications from others'
 	onReload func(int64)
 
-	mu      sync.Mutex // one change at a time in this process
-	version int64      // resource_version of the engine's snapshot
+	mu      sync.Mutex         // one change at a time in this process
+	version int64              // resource_version of the engine's snapshot
+	stored  *metadata.Metadata // the document of that version, nil until read
 }
 
 // New returns an API; Boot must run before it serves.
@@ -145,7 +146,7 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 		return nil, err
 	}
 	defer tx.Rollback(context.Background()) //nolint:errcheck // a no-op after commit
-	stored, err := metadata.LoadStored(ctx, tx, true)
+	stored, err := a.lockStored(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -184,8 +185,21 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 		return nil, err
 	}
 	a.engine.Swap(snap)
-	a.version = version
+	a.version, a.stored = version, st.md
 	return resp, nil
+}
+
+// lockStored locks the stored metadata for the transaction and returns
+// it, read from the database only when another engine changed it.
+func (a *API) lockStored(ctx context.Context, tx pgx.Tx) (metadata.Stored, error) {
+	version, err := metadata.LockVersion(ctx, tx)
+	if err != nil {
+		return metadata.Stored{}, err
+	}
+	if a.stored != nil && version == a.version {
+		return metadata.Stored{Metadata: a.stored, ResourceVersion: version}, nil
+	}
+	return metadata.LoadStored(ctx, tx, false)
 }
 
 // newConflicts refuses a change after which two tables would generate the

@@ -134,7 +134,7 @@ func (a *API) Reload(ctx context.Context) error {
 		return err
 	}
 	a.engine.Swap(gql.NewSnapshot(metadata.Resolve(stored.Metadata, cat)))
-	a.version = stored.ResourceVersion
+	a.version, a.stored = stored.ResourceVersion, stored.Metadata
 	a.log.Info("metadata reloaded", "resource_version", stored.ResourceVersion)
 	if a.onReload != nil {
 		a.onReload(stored.ResourceVersion)
