@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/exec"
@@ -131,13 +132,28 @@ type state struct {
 	// reloaded is set by reload_metadata: the snapshot is rebuilt even when
 	// nothing changed.
 	reloaded bool
+	// ranSQL holds the results of a no_transaction run_sql whose SQL
+	// already ran outside the transaction.
+	ranSQL []*pgconn.Result
 }
 
 // run executes a request in one transaction and, when it changed anything,
 // stores the metadata and swaps the engine's snapshot.
 func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessage, error) {
-	if req.Type == "run_sql" && ep != MetadataV1 && isReadOnly(req.Args) {
-		return a.readOnlySQL(ctx, req.Args)
+	var ranSQL []*pgconn.Result
+	if req.Type == "run_sql" && ep != MetadataV1 {
+		mode := sqlMode(req.Args)
+		if mode.ReadOnly {
+			return a.readOnlySQL(ctx, req.Args)
+		}
+		if mode.NoTransaction {
+			// The SQL runs first, on its own; the transaction below then
+			// refreshes the catalog and the metadata as after any run_sql.
+			var err error
+			if ranSQL, err = a.sqlWithoutTransaction(ctx, req.Args); err != nil {
+				return nil, err
+			}
+		}
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -155,7 +171,7 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 			Message: fmt.Sprintf("metadata resource version referenced (%d) did not match current version", *req.ResourceVersion)}
 	}
 	before := a.engine.Snapshot()
-	st := &state{tx: tx, md: stored.Metadata, cat: before.Model.Catalog, version: stored.ResourceVersion}
+	st := &state{tx: tx, md: stored.Metadata, cat: before.Model.Catalog, version: stored.ResourceVersion, ranSQL: ranSQL}
 	resp, err := a.step(ctx, ep, st, req, "$")
 	if err != nil {
 		return nil, err
@@ -301,10 +317,9 @@ func jsonKind(raw []byte) string {
 	return "Number"
 }
 
-// isReadOnly reports whether run_sql arguments ask for read_only.
-func isReadOnly(args json.RawMessage) bool {
-	var ro struct {
-		ReadOnly bool `json:"read_only"`
-	}
-	return json.Unmarshal(args, &ro) == nil && ro.ReadOnly
+// sqlMode reads run_sql's read_only and no_transaction flags.
+func sqlMode(args json.RawMessage) runSQLArgs {
+	var mode runSQLArgs
+	_ = json.Unmarshal(args, &mode) // a bad body fails later, with its path
+	return mode
 }

@@ -32,7 +32,9 @@ func Boot(ctx context.Context, db *exec.DB, apply *metadata.Metadata) (*gql.Snap
 		}
 		version = stored.ResourceVersion
 		md := stored.Metadata
-		if apply != nil {
+		// Applying the same directory again stores nothing and bumps no
+		// version.
+		if apply != nil && !sameJSON(apply, md) {
 			if version, err = metadata.Save(ctx, tx, apply, stored.ResourceVersion, "boot"); err != nil {
 				return err
 			}

@@ -21,8 +21,10 @@ type runSQLArgs struct {
 	Cascade                  bool   `json:"cascade"`
 	CheckMetadataConsistency *bool  `json:"check_metadata_consistency"`
 	ReadOnly                 bool   `json:"read_only"`
-	// NoTransaction is accepted for the Hasura CLI; the statements still
-	// run in the request's transaction, so that a failure undoes them.
+	// NoTransaction runs the SQL outside any transaction, for statements
+	// that cannot run in one (CREATE INDEX CONCURRENTLY, the Hasura CLI's
+	// migrations marked no_transaction). Only a run_sql request of its own
+	// can; inside a bulk it runs in the bulk's transaction.
 	NoTransaction bool `json:"no_transaction"`
 }
 
@@ -35,8 +37,11 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 	if err := json.Unmarshal(raw, &args); err != nil {
 		return nil, metadata.Errorf(metadata.CodeParseFailed, path, "%v", err)
 	}
-	results, err := st.tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
-	if err != nil {
+	var results []*pgconn.Result
+	var err error
+	if st.ranSQL != nil {
+		results, st.ranSQL = st.ranSQL, nil
+	} else if results, err = st.tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll(); err != nil {
 		return nil, sqlError(err, args.SQL)
 	}
 	// Read-only SQL changes no schema. (Inside a request that has already
@@ -56,6 +61,25 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 		}
 	}
 	return sqlResult(results)
+}
+
+// sqlWithoutTransaction runs a no_transaction run_sql request's SQL on a
+// connection of its own, outside any transaction.
+func (a *API) sqlWithoutTransaction(ctx context.Context, raw json.RawMessage) ([]*pgconn.Result, error) {
+	var args runSQLArgs
+	if err := json.Unmarshal(raw, &args); err != nil {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, "$.args", "%v", err)
+	}
+	conn, err := a.db.Pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	results, err := conn.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
+	if err != nil {
+		return nil, sqlError(err, args.SQL)
+	}
+	return results, nil
 }
 
 // readOnlySQL runs a read_only run_sql request on its own, in a READ ONLY
