@@ -146,8 +146,8 @@ func TestDropInconsistent(t *testing.T) {
 		t.Error("DropInconsistent modified its input")
 	}
 	wantEqual(t, "export", string(ExportJSON(got)), `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[`+
-		`{"table":{"schema":"public","name":"author"},"select_permissions":[{"role":"user","permission":{"columns":"*","filter":{}}}]},`+
-		`{"table":{"schema":"public","name":"article"},"object_relationships":[{"name":"author","using":{"foreign_key_constraint_on":"author_id"}}]}],`+
+		`{"table":{"schema":"public","name":"article"},"object_relationships":[{"name":"author","using":{"foreign_key_constraint_on":"author_id"}}]},`+
+		`{"table":{"schema":"public","name":"author"},"select_permissions":[{"role":"user","permission":{"columns":"*","filter":{}}}]}],`+
 		`"functions":[{"function":"f1"}]}],"inherited_roles":[{"role_name":"q","role_set":["b"]}]}`)
 
 	// What Resolve reports, dropped, leaves a consistent document.

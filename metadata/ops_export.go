@@ -3,6 +3,7 @@ package metadata
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 )
 
 // export_metadata and replace_metadata: the document as Hasura writes it
@@ -92,6 +93,14 @@ func exportSourceOf(s Source) exportSource {
 		e.ApolloFederationConfig = nonEmptyRaw(e.ApolloFederationConfig)
 		out.Tables[i] = e
 	}
+	// Hasura writes tables sorted by schema and name.
+	sort.SliceStable(out.Tables, func(i, j int) bool {
+		a, b := out.Tables[i].Table, out.Tables[j].Table
+		if a.Schema != b.Schema {
+			return a.Schema < b.Schema
+		}
+		return a.Name < b.Name
+	})
 	return out
 }
 

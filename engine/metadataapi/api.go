@@ -89,6 +89,9 @@ func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, admin bool) 
 		if err == nil {
 			return http.StatusOK, resp
 		}
+		if ep == QueryV2 {
+			err = underArgs(err)
+		}
 	}
 	return errorResponse(err, a.log)
 }
@@ -129,6 +132,11 @@ type state struct {
 	// allowInconsistent lets a change that makes metadata inconsistent be
 	// stored (replace_metadata with allow_inconsistent_metadata).
 	allowInconsistent bool
+	// catFresh is set once cat was read in this transaction.
+	catFresh bool
+	// replaced is set by replace_metadata: the whole document must be
+	// consistent unless allowInconsistent.
+	replaced bool
 	// reloaded is set by reload_metadata: the snapshot is rebuilt even when
 	// nothing changed.
 	reloaded bool
@@ -180,7 +188,11 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 		return resp, tx.Commit(ctx)
 	}
 	model := metadata.Resolve(st.md, st.cat)
-	if st.mdChanged && !st.allowInconsistent {
+	switch {
+	case st.replaced && !st.allowInconsistent && len(model.Inconsistencies) > 0:
+		return nil, &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodeUnexpected, Path: "$.args",
+			Message: "cannot continue due to inconsistent metadata", Internal: model.Inconsistencies}
+	case st.mdChanged && !st.allowInconsistent:
 		if added := newInconsistencies(before.Model.Inconsistencies, model.Inconsistencies); len(added) > 0 {
 			return nil, inconsistencyError(added)
 		}
@@ -322,4 +334,16 @@ func sqlMode(args json.RawMessage) runSQLArgs {
 	var mode runSQLArgs
 	_ = json.Unmarshal(args, &mode) // a bad body fails later, with its path
 	return mode
+}
+
+// underArgs moves an error's path from "$.args…" to "$…": /v2/query
+// reports paths relative to the request's args, as Hasura does.
+func underArgs(err error) error {
+	var apiErr *metadata.APIError
+	if !errors.As(err, &apiErr) || !strings.HasPrefix(apiErr.Path, "$.args") {
+		return err
+	}
+	moved := *apiErr
+	moved.Path = "$" + strings.TrimPrefix(apiErr.Path, "$.args")
+	return &moved
 }

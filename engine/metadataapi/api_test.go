@@ -131,14 +131,16 @@ func TestErrorsKeepEverything(t *testing.T) {
 		})
 	}
 
-	// A bulk_atomic whose last step fails changes neither the database nor
-	// the metadata.
+	// A bulk_atomic whose last step fails changes nothing.
+	e.must(t, "/v1/metadata", `{"type":"pg_track_table","args":{"table":"article"}}`, "")
 	status, got := e.post(t, "/v1/metadata", `{"type":"bulk_atomic","args":[
-		{"type":"pg_track_table","args":{"table":"article"}},
-		{"type":"pg_track_table","args":{"table":"no_such_table"}}]}`)
+		{"type":"pg_create_object_relationship","args":{"table":"article","name":"writer","using":{"foreign_key_constraint_on":"author_id"}}},
+		{"type":"pg_create_object_relationship","args":{"table":"article","name":"broken","using":{"foreign_key_constraint_on":"title"}}}]}`)
 	if status != http.StatusBadRequest {
 		t.Errorf("bulk_atomic with a failing step: %d %s", status, got)
 	}
+	// A bulk whose last step fails changes neither the database nor the
+	// metadata.
 	status, got = e.post(t, "/v1/query", `{"type":"bulk","args":[
 		{"type":"run_sql","args":{"sql":"CREATE TABLE extra (id int PRIMARY KEY)"}},
 		{"type":"track_table","args":{"table":"extra"}},
@@ -148,7 +150,7 @@ func TestErrorsKeepEverything(t *testing.T) {
 	}
 	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"SELECT to_regclass('public.extra') IS NULL"}}`, `{"result_type":"TuplesOk","result":[["?column?"],["t"]]}`)
 	_, export := e.post(t, "/v1/metadata", `{"type":"export_metadata","args":{}}`)
-	if strings.Contains(export, `"article"`) || strings.Contains(export, `"extra"`) || !strings.Contains(export, `"author"`) {
+	if strings.Contains(export, `"writer"`) || strings.Contains(export, `"extra"`) || !strings.Contains(export, `"author"`) {
 		t.Errorf("metadata changed by failed requests: %s", export)
 	}
 }

@@ -42,7 +42,7 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 	if st.ranSQL != nil {
 		results, st.ranSQL = st.ranSQL, nil
 	} else if results, err = st.tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll(); err != nil {
-		return nil, sqlError(err, args.SQL)
+		return nil, sqlError(err, args.SQL, path)
 	}
 	// Read-only SQL changes no schema. (Inside a request that has already
 	// run statements Postgres cannot make the transaction read-only any
@@ -55,7 +55,7 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 		}
 		renamed := metadata.ApplyRenames(st.md, st.cat, cat)
 		purged := metadata.PurgeDropped(renamed, cat)
-		st.cat, st.dbChanged = cat, true
+		st.cat, st.dbChanged, st.catFresh = cat, true, true
 		if !sameJSON(purged, st.md) {
 			st.md, st.mdChanged = purged, true
 		}
@@ -77,7 +77,7 @@ func (a *API) sqlWithoutTransaction(ctx context.Context, raw json.RawMessage) ([
 	defer conn.Release()
 	results, err := conn.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
 	if err != nil {
-		return nil, sqlError(err, args.SQL)
+		return nil, sqlError(err, args.SQL, "$.args")
 	}
 	return results, nil
 }
@@ -96,7 +96,7 @@ func (a *API) readOnlySQL(ctx context.Context, raw json.RawMessage) (json.RawMes
 	defer tx.Rollback(context.Background()) //nolint:errcheck // read only: nothing to keep
 	results, err := tx.Conn().PgConn().Exec(ctx, args.SQL).ReadAll()
 	if err != nil {
-		return nil, sqlError(err, args.SQL)
+		return nil, sqlError(err, args.SQL, "$.args")
 	}
 	return sqlResult(results)
 }
@@ -132,24 +132,19 @@ func sqlResult(results []*pgconn.Result) (json.RawMessage, error) {
 	}{"TuplesOk", rows})
 }
 
-// sqlError reports a failed run_sql as Hasura does: "query execution
-// failed" with the server's error under "internal".
-func sqlError(err error, sql string) error {
+// sqlError reports a failed run_sql as Hasura does, whatever the error:
+// "query execution failed" (postgres-error) at the request's args, with
+// the server's error under "internal".
+func sqlError(err error, sql, path string) error {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return err
 	}
-	translated := gqlerr.As(exec.Translate(err))
-	msg, code := "query execution failed", metadata.CodePostgresError
-	switch translated.Code {
-	case gqlerr.ConstraintViolation, gqlerr.DataException, gqlerr.PermissionError, gqlerr.BadRequest:
-		msg, code = translated.Message, string(translated.Code)
-	}
 	internal := map[string]any{"arguments": []any{}, "prepared": false, "statement": sql}
-	if m, ok := translated.Internal.(map[string]any); ok {
+	if m, ok := gqlerr.As(exec.Translate(err)).Internal.(map[string]any); ok {
 		internal["error"] = m["error"]
 	}
-	return &metadata.APIError{Status: http.StatusBadRequest, Code: code, Path: "$", Message: msg, Internal: internal}
+	return &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodePostgresError, Path: path, Message: "query execution failed", Internal: internal}
 }
 
 func sameJSON(a, b *metadata.Metadata) bool {

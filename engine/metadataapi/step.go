@@ -3,7 +3,9 @@ package metadataapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -16,8 +18,10 @@ var success = json.RawMessage(`{"message":"success"}`)
 // step runs one request (a bulk runs its items) on st.
 func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, path string) (json.RawMessage, error) {
 	switch req.Type {
-	case "bulk", "bulk_atomic":
+	case "bulk":
 		return a.bulk(ctx, ep, st, req, path, false)
+	case "bulk_atomic":
+		return a.bulkAtomic(ctx, ep, st, req, path)
 	case "bulk_keep_going":
 		return a.bulk(ctx, ep, st, req, path, true)
 	case "run_sql":
@@ -41,7 +45,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		if err != nil {
 			return nil, err
 		}
-		st.md, st.mdChanged, st.allowInconsistent = md, true, allow
+		st.md, st.mdChanged, st.allowInconsistent, st.replaced = md, true, allow, true
 		if !allow {
 			return success, nil
 		}
@@ -51,7 +55,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		if err != nil {
 			return nil, err
 		}
-		st.cat, st.reloaded = cat, true
+		st.cat, st.reloaded, st.catFresh = cat, true, true
 		return consistency(metadata.Resolve(st.md, st.cat), true)
 	case "get_inconsistent_metadata":
 		return consistency(metadata.Resolve(st.md, st.cat), false)
@@ -83,6 +87,16 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 	}
 	if metadata.Handles(req.Type) && ep != QueryV2 {
 		md, resp, err := metadata.ApplyOp(st.md, st.cat, req.Type, req.Args)
+		if err != nil && !st.catFresh {
+			// The database may have changed outside the API (a table created
+			// with psql): look again before refusing.
+			cat, lerr := catalog.Load(ctx, st.tx)
+			if lerr != nil {
+				return nil, lerr
+			}
+			st.cat, st.catFresh, st.dbChanged = cat, true, true
+			md, resp, err = metadata.ApplyOp(st.md, st.cat, req.Type, req.Args)
+		}
 		if err != nil {
 			return nil, rebase(err, path)
 		}
@@ -133,6 +147,13 @@ func (a *API) bulk(ctx context.Context, ep Endpoint, st *state, req request, pat
 		}
 		resp, err := a.savepointStep(ctx, ep, st, item, itemPath)
 		if err != nil {
+			// Hasura reports a failed item at the request's args.
+			var apiErr *metadata.APIError
+			if errors.As(err, &apiErr) {
+				moved := *apiErr
+				moved.Path = path + ".args"
+				err = &moved
+			}
 			_, body := errorResponse(err, a.log)
 			resp = body
 		}
@@ -164,4 +185,39 @@ func (a *API) savepointStep(ctx context.Context, ep Endpoint, st *state, item re
 	inner.tx = saved.tx
 	*st = inner
 	return resp, nil
+}
+
+// bulkAtomic runs metadata operations all or none, as Hasura's
+// bulk_atomic: it answers one success, reports a failing item at the
+// request's args, and takes only operations on the metadata document.
+func (a *API) bulkAtomic(ctx context.Context, ep Endpoint, st *state, req request, path string) (json.RawMessage, error) {
+	var items []request
+	if err := json.Unmarshal(req.Args, &items); err != nil {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", jsonKind(req.Args))
+	}
+	for _, item := range items {
+		if !bulkAtomicTypes[item.Type] {
+			return nil, &metadata.APIError{Status: http.StatusInternalServerError, Code: metadata.CodeUnexpected, Path: path + ".args", Message: "Bulk atomic does not support this command"}
+		}
+	}
+	if _, err := a.bulk(ctx, ep, st, req, path, false); err != nil {
+		var apiErr *metadata.APIError
+		if errors.As(err, &apiErr) {
+			moved := *apiErr
+			moved.Path = path + ".args"
+			return nil, &moved
+		}
+		return nil, err
+	}
+	return success, nil
+}
+
+// bulkAtomicTypes are the operations Hasura's bulk_atomic accepts (of
+// those Trellis has): relationships.
+var bulkAtomicTypes = map[string]bool{
+	"pg_create_object_relationship": true,
+	"pg_create_array_relationship":  true,
+	"pg_drop_relationship":          true,
+	"pg_rename_relationship":        true,
+	"pg_set_relationship_comment":   true,
 }
