@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"strconv"
 	"strings"
 
@@ -35,31 +36,10 @@ type object []member
 func (o object) get(key string) (json.RawMessage, bool) {
 	for _, m := range o {
 		if m.key == key {
-			return m.val, kind(m.val) != "Null"
+			return m.val, gqlerr.JSONKind(m.val) != "Null"
 		}
 	}
 	return nil, false
-}
-
-// kind names the JSON type of a value the way aeson's messages do.
-func kind(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "Null"
-	}
-	switch raw[0] {
-	case '{':
-		return "Object"
-	case '[':
-		return "Array"
-	case '"':
-		return "String"
-	case 't', 'f':
-		return "Boolean"
-	case 'n':
-		return "Null"
-	}
-	return "Number"
 }
 
 // parseErr is a parse-failed error. Hasura decodes a request's arguments
@@ -74,13 +54,13 @@ func parseErr(path, format string, args ...any) error {
 
 // expected is aeson's type mismatch message.
 func expected(path, what, want string, raw json.RawMessage) error {
-	return parseErr(path, "parsing %s failed, expected %s, but encountered %s", what, want, kind(raw))
+	return parseErr(path, "parsing %s failed, expected %s, but encountered %s", what, want, gqlerr.JSONKind(raw))
 }
 
 // decodeObject decodes a JSON object keeping its key order; a repeated key
 // keeps its first position and its last value.
 func decodeObject(raw json.RawMessage, path, what string) (object, error) {
-	if kind(raw) != "Object" {
+	if gqlerr.JSONKind(raw) != "Object" {
 		return nil, expected(path, what, "Object", raw)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
@@ -115,7 +95,7 @@ func (o object) set(key string, val json.RawMessage) object {
 
 // decodeArray decodes a JSON array into its raw elements.
 func decodeArray(raw json.RawMessage, path, what string) ([]json.RawMessage, error) {
-	if kind(raw) != "Array" {
+	if gqlerr.JSONKind(raw) != "Array" {
 		return nil, expected(path, what, "Array", raw)
 	}
 	var out []json.RawMessage
@@ -128,7 +108,7 @@ func decodeArray(raw json.RawMessage, path, what string) ([]json.RawMessage, err
 // decodeString decodes a JSON string.
 func decodeString(raw json.RawMessage, path, what string) (string, error) {
 	var s string
-	if kind(raw) != "String" || json.Unmarshal(raw, &s) != nil {
+	if gqlerr.JSONKind(raw) != "String" || json.Unmarshal(raw, &s) != nil {
 		return "", expected(path, what, "String", raw)
 	}
 	return s, nil
@@ -151,7 +131,7 @@ func decodeStrings(raw json.RawMessage, path string) ([]string, error) {
 
 // decodeInt decodes a JSON integer (limit, offset).
 func decodeInt(raw json.RawMessage, path string) (int64, error) {
-	if kind(raw) != "Number" {
+	if gqlerr.JSONKind(raw) != "Number" {
 		return 0, expected(path, "Int", "Number", raw)
 	}
 	n, err := strconv.ParseInt(string(bytes.TrimSpace(raw)), 10, 64)
@@ -173,7 +153,7 @@ func required(o object, key, path string) (json.RawMessage, error) {
 // decodeTable reads a table name: "name" (schema public) or
 // {"schema", "name"}.
 func decodeTable(raw json.RawMessage, path string) (catalog.QualifiedName, error) {
-	if kind(raw) == "String" {
+	if gqlerr.JSONKind(raw) == "String" {
 		name, err := decodeString(raw, path, "QualifiedTable")
 		return catalog.QualifiedName{Schema: "public", Name: name}, err
 	}

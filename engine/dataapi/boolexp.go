@@ -2,6 +2,7 @@ package dataapi
 
 import (
 	"encoding/json"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 
 	"github.com/trellis-gql/trellis/engine/plan"
 	"github.com/trellis-gql/trellis/metadata"
@@ -147,7 +148,7 @@ func field(m *metadata.Model, t *metadata.Table, mem member, path string) (plan.
 // comparisons reads a column's operand: an object of operators, all of
 // which must hold, or a value the column must equal.
 func comparisons(cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolExp, error) {
-	if kind(raw) != "Object" {
+	if gqlerr.JSONKind(raw) != "Object" {
 		return comparison(cmp, "_eq", raw, path)
 	}
 	obj, err := decodeObject(raw, path, "operators")
@@ -186,7 +187,7 @@ func comparison(cmp plan.Compare, op string, raw json.RawMessage, path string) (
 	cmp.Op = op
 	switch op {
 	case "_is_null":
-		if kind(raw) != "Boolean" {
+		if gqlerr.JSONKind(raw) != "Boolean" {
 			return nil, expected(path, "Bool", "Boolean", raw)
 		}
 		cmp.IsNull = string(raw) == "true"
@@ -194,7 +195,7 @@ func comparison(cmp plan.Compare, op string, raw json.RawMessage, path string) (
 	case "_in", "_nin":
 		return listComparison(cmp, raw, path)
 	}
-	if kind(raw) == "Null" {
+	if gqlerr.JSONKind(raw) == "Null" {
 		switch op {
 		case "_eq":
 			return plan.Compare{Column: cmp.Column, Type: cmp.Type, Op: "_is_null", IsNull: true}, nil
@@ -217,7 +218,7 @@ func listComparison(cmp plan.Compare, raw json.RawMessage, path string) (plan.Bo
 	}
 	cmp.Value = plan.Value{IsList: true, Type: cmp.Type, List: make([]string, 0, len(items))}
 	for _, item := range items {
-		if kind(item) == "Null" {
+		if gqlerr.JSONKind(item) == "Null" {
 			if cmp.Op == "_nin" {
 				return falseExp, nil
 			}

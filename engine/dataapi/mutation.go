@@ -2,6 +2,7 @@ package dataapi
 
 import (
 	"encoding/json"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 
 	"github.com/trellis-gql/trellis/engine/plan"
 	"github.com/trellis-gql/trellis/metadata"
@@ -53,7 +54,7 @@ func parseConflict(raw json.RawMessage) (*conflictArgs, error) {
 	}
 	if v, ok := obj.get("constraint_on"); ok {
 		c.hasColumns = true
-		if kind(v) == "String" {
+		if gqlerr.JSONKind(v) == "String" {
 			s, _ := decodeString(v, path, "Text")
 			c.columns = []string{s}
 		} else if c.columns, err = decodeStrings(v, path+".constraint_on"); err != nil {
@@ -124,8 +125,8 @@ func compileInsert(m *metadata.Model, obj object) (*plan.DMLInsert, error) {
 // insertObjects decodes "objects": a non-empty list of objects.
 func insertObjects(raw json.RawMessage) ([]object, error) {
 	path := argsPath + ".objects"
-	if kind(raw) != "Array" {
-		return nil, metadata.Errorf(metadata.CodeParseFailed, path, "parsing [] failed, expected Array, but encountered %s", kind(raw))
+	if gqlerr.JSONKind(raw) != "Array" {
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path, "parsing [] failed, expected Array, but encountered %s", gqlerr.JSONKind(raw))
 	}
 	items, _ := decodeArray(raw, path, "[]")
 	if len(items) == 0 {
@@ -133,8 +134,8 @@ func insertObjects(raw json.RawMessage) ([]object, error) {
 	}
 	out := make([]object, len(items))
 	for i, item := range items {
-		if kind(item) != "Object" {
-			return nil, metadata.Errorf(metadata.CodeParseFailed, indexPath(path, i), "parsing HashMap failed, expected Object, but encountered %s", kind(item))
+		if gqlerr.JSONKind(item) != "Object" {
+			return nil, metadata.Errorf(metadata.CodeParseFailed, indexPath(path, i), "parsing HashMap failed, expected Object, but encountered %s", gqlerr.JSONKind(item))
 		}
 		out[i], _ = decodeObject(item, path, "HashMap")
 	}

@@ -2,6 +2,7 @@ package dataapi
 
 import (
 	"encoding/json"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"strconv"
 
 	"github.com/trellis-gql/trellis/engine/plan"
@@ -75,7 +76,7 @@ func parseSelect(obj object, path string) (*selectArgs, error) {
 }
 
 func parseSelCol(raw json.RawMessage, path string) (selCol, error) {
-	switch kind(raw) {
+	switch gqlerr.JSONKind(raw) {
 	case "String":
 		name, _ := decodeString(raw, path, "Text")
 		if depth := wildcardDepth(name); depth > 0 {
@@ -122,7 +123,7 @@ func wildcardDepth(s string) int {
 // object ({column, type, nulls}) or a list of them.
 func parseOrderBy(raw json.RawMessage, path string) ([]orderArg, error) {
 	var items []json.RawMessage
-	switch kind(raw) {
+	switch gqlerr.JSONKind(raw) {
 	case "String", "Object":
 		items = []json.RawMessage{raw}
 	case "Array":
@@ -135,7 +136,7 @@ func parseOrderBy(raw json.RawMessage, path string) ([]orderArg, error) {
 		ip := indexPath(path, i)
 		var o orderArg
 		var err error
-		switch kind(item) {
+		switch gqlerr.JSONKind(item) {
 		case "String":
 			o, err = parseOrderString(item, ip)
 		case "Object":

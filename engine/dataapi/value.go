@@ -3,6 +3,7 @@ package dataapi
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"strings"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -28,13 +29,13 @@ func isJSONType(t *catalog.Type) bool {
 // sent as JSON text. Postgres parses the text as the column's type.
 func columnValue(raw json.RawMessage, t *catalog.Type) plan.Value {
 	raw = bytes.TrimSpace(raw)
-	if kind(raw) == "Null" {
+	if gqlerr.JSONKind(raw) == "Null" {
 		return plan.Value{Null: true, Type: t}
 	}
 	if isJSONType(t) {
 		return plan.Value{Text: compactJSON(raw), Type: t}
 	}
-	if kind(raw) == "Array" && t != nil && t.IsArray() {
+	if gqlerr.JSONKind(raw) == "Array" && t != nil && t.IsArray() {
 		return plan.Value{Text: arrayLiteral(raw), Type: t}
 	}
 	return plan.Value{Text: scalarText(raw), Type: t}
@@ -43,7 +44,7 @@ func columnValue(raw json.RawMessage, t *catalog.Type) plan.Value {
 // scalarText is the text of a JSON value: a string unquoted, anything else
 // as compact JSON.
 func scalarText(raw json.RawMessage) string {
-	if kind(raw) == "String" {
+	if gqlerr.JSONKind(raw) == "String" {
 		var s string
 		if json.Unmarshal(raw, &s) == nil {
 			return s
@@ -75,7 +76,7 @@ func arrayLiteral(raw json.RawMessage) string {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		switch kind(item) {
+		switch gqlerr.JSONKind(item) {
 		case "Null":
 			b.WriteString("NULL")
 		case "Array":

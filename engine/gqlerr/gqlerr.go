@@ -96,3 +96,26 @@ func (p Path) String() string {
 func (p Path) Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Path: p.String()}
 }
+
+// JSONKind names the kind of a JSON value the way Hasura's messages do
+// ("Object", "Array", "String", "Number", "Boolean", "Null"), as in
+// "parsing Text failed, expected String, but encountered Array".
+func JSONKind(raw []byte) string {
+	raw = []byte(strings.TrimSpace(string(raw)))
+	if len(raw) == 0 {
+		return "Null"
+	}
+	switch raw[0] {
+	case '{':
+		return "Object"
+	case '[':
+		return "Array"
+	case '"':
+		return "String"
+	case 't', 'f':
+		return "Boolean"
+	case 'n':
+		return "Null"
+	}
+	return "Number"
+}

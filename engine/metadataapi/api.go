@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -103,7 +104,7 @@ func decodeRequest(body []byte) (request, error) {
 		return req, metadata.Errorf("invalid-json", "$", "Error in $: Failed reading: not a valid json value")
 	}
 	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return req, metadata.Errorf(metadata.CodeParseFailed, "$", "parsing Object failed, expected Object, but encountered %s", jsonKind(trimmed))
+		return req, metadata.Errorf(metadata.CodeParseFailed, "$", "parsing Object failed, expected Object, but encountered %s", gqlerr.JSONKind(trimmed))
 	}
 	if err := json.Unmarshal(trimmed, &req); err != nil {
 		return req, metadata.Errorf(metadata.CodeParseFailed, "$", "%v", err)
@@ -307,26 +308,6 @@ func errorResponse(err error, log *slog.Logger) (int, []byte) {
 		return http.StatusInternalServerError, []byte(`{"path":"$","error":"internal error","code":"unexpected"}`)
 	}
 	return status, out
-}
-
-// jsonKind names a JSON value's kind as aeson does.
-func jsonKind(raw []byte) string {
-	if len(raw) == 0 {
-		return "Null"
-	}
-	switch raw[0] {
-	case '{':
-		return "Object"
-	case '[':
-		return "Array"
-	case '"':
-		return "String"
-	case 't', 'f':
-		return "Boolean"
-	case 'n':
-		return "Null"
-	}
-	return "Number"
 }
 
 // sqlMode reads run_sql's read_only and no_transaction flags.

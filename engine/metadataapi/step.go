@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"net/http"
 	"strconv"
 
@@ -128,7 +129,7 @@ func consistency(m *metadata.Model, withMessage bool) (json.RawMessage, error) {
 func (a *API) bulk(ctx context.Context, ep Endpoint, st *state, req request, path string, keepGoing bool) (json.RawMessage, error) {
 	var items []json.RawMessage
 	if err := json.Unmarshal(req.Args, &items); err != nil {
-		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", jsonKind(req.Args))
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", gqlerr.JSONKind(req.Args))
 	}
 	results := make([]json.RawMessage, 0, len(items))
 	for i, raw := range items {
@@ -193,7 +194,7 @@ func (a *API) savepointStep(ctx context.Context, ep Endpoint, st *state, item re
 func (a *API) bulkAtomic(ctx context.Context, ep Endpoint, st *state, req request, path string) (json.RawMessage, error) {
 	var items []request
 	if err := json.Unmarshal(req.Args, &items); err != nil {
-		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", jsonKind(req.Args))
+		return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "parsing [Value] failed, expected Array, but encountered %s", gqlerr.JSONKind(req.Args))
 	}
 	for _, item := range items {
 		if !bulkAtomicTypes[item.Type] {

@@ -183,7 +183,7 @@ func decodeRequest(raw []byte) (gql.Request, error) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {
 		if json.Valid(raw) {
-			return req, gqlerr.New(gqlerr.ParseFailed, "$", "parsing Object failed, expected Object, but encountered "+jsonKind(raw))
+			return req, gqlerr.New(gqlerr.ParseFailed, "$", "parsing Object failed, expected Object, but encountered "+gqlerr.JSONKind(raw))
 		}
 		return req, invalidJSON()
 	}
@@ -195,15 +195,15 @@ func decodeRequest(raw []byte) (gql.Request, error) {
 		return req, gqlerr.New(gqlerr.ParseFailed, "$", `key "query" not found`)
 	}
 	if err := json.Unmarshal(q, &req.Query); err != nil {
-		return req, gqlerr.New(gqlerr.ParseFailed, "$.query", "parsing Text failed, expected String, but encountered "+jsonKind(q))
+		return req, gqlerr.New(gqlerr.ParseFailed, "$.query", "parsing Text failed, expected String, but encountered "+gqlerr.JSONKind(q))
 	}
 	if op, ok := fields["operationName"]; ok && string(op) != "null" {
 		if err := json.Unmarshal(op, &req.OperationName); err != nil {
-			return req, gqlerr.New(gqlerr.ParseFailed, "$.operationName", "parsing Text failed, expected String, but encountered "+jsonKind(op))
+			return req, gqlerr.New(gqlerr.ParseFailed, "$.operationName", "parsing Text failed, expected String, but encountered "+gqlerr.JSONKind(op))
 		}
 	}
 	if v, ok := fields["variables"]; ok && string(v) != "null" {
-		if k := jsonKind(v); k != "Object" {
+		if k := gqlerr.JSONKind(v); k != "Object" {
 			return req, gqlerr.New(gqlerr.ParseFailed, "$.variables", "parsing HashMap failed, expected Object, but encountered "+k)
 		}
 		req.Variables = v
@@ -216,25 +216,4 @@ func isPersistedQuery(ext json.RawMessage) bool {
 		PersistedQuery json.RawMessage `json:"persistedQuery"`
 	}
 	return json.Unmarshal(ext, &e) == nil && len(e.PersistedQuery) > 0 && string(e.PersistedQuery) != "null"
-}
-
-// jsonKind names a JSON value's kind as aeson does.
-func jsonKind(raw []byte) string {
-	t := bytes.TrimSpace(raw)
-	if len(t) == 0 {
-		return "Null"
-	}
-	switch t[0] {
-	case '{':
-		return "Object"
-	case '[':
-		return "Array"
-	case '"':
-		return "String"
-	case 't', 'f':
-		return "Boolean"
-	case 'n':
-		return "Null"
-	}
-	return "Number"
 }
