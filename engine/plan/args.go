@@ -171,20 +171,24 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 			return nil, notFound(kp, key, in.Name)
 		}
 		cmp := Compare{Column: c.Info.Name, Type: c.Type, Op: op.Name}
+		if val == nil {
+			// Hasura v2 refuses an explicit null operand rather than
+			// dropping the condition (which made a null variable match
+			// every row).
+			typ := c.Scalar.Name
+			if op.Shape == schema.OperandBoolean {
+				typ = "Boolean"
+			}
+			return nil, kp.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", typ)
+		}
 		switch op.Shape {
 		case schema.OperandBoolean:
-			if val == nil {
-				continue
-			}
 			b, ok := val.(bool)
 			if !ok {
 				return nil, typeMismatch(kp, "Boolean", "a boolean", val)
 			}
 			cmp.IsNull = b
 		case schema.OperandList:
-			if val == nil {
-				continue
-			}
 			list, ok := val.([]any)
 			if !ok {
 				list = []any{val}
@@ -201,10 +205,6 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 				cmp.Value.List = append(cmp.Value.List, text)
 			}
 		default:
-			if val == nil {
-				// Hasura ignores a null operand, unless told otherwise.
-				continue
-			}
 			sv, err := scalarValue(val, c.Scalar, c.Type, kp)
 			if err != nil {
 				return nil, err

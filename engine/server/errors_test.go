@@ -77,6 +77,11 @@ func TestErrors(t *testing.T) {
 			want: `{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.limit","code":"parse-failed"},"message":"The value 2.147483648e9 lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?"}]}`,
 		},
 		{
+			name: "explicit null operand (Hasura v2 refuses it instead of matching every row)",
+			body: `{"query":"query ($id: Int) { subjects(where: {id: {_eq: $id}}) { name } }","variables":{"id":null}}`,
+			want: `{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.where.id._eq","code":"validation-failed"},"message":"unexpected null value for type 'Int'"}]}`,
+		},
+		{
 			name: "missing non-null variable",
 			body: `{"query":"query ($id: Int!) { subjects_by_pk(id: $id) { name } }"}`,
 			want: `{"errors":[{"extensions":{"path":"$","code":"validation-failed"},"message":"expecting a value for non-nullable variable: \"id\""}]}`,
