@@ -221,7 +221,7 @@ func TestParseReplaceMetadata(t *testing.T) {
 
 func TestExportJSON(t *testing.T) {
 	doc := `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[` +
-		`{"table":{"schema":"public","name":"author"},"is_enum":true,"configuration":{"custom_name":"writer","custom_root_fields":{"select":{"name":"writers","comment":"c"}},"column_config":{"id":{"custom_name":"Id","comment":"k"}}},` +
+		`{"table":{"schema":"public","name":"author"},"is_enum":true,"configuration":{"custom_name":"writer","custom_root_fields":{"select":{"name":"writers","comment":"c"}},"column_config":{"id":{"custom_name":"Id","comment":"k"}},"custom_column_names":{"id":"Id"}},` +
 		`"array_relationships":[{"name":"articles","using":{"foreign_key_constraint_on":{"table":{"schema":"public","name":"article"},"columns":["author_id","x"]}},"comment":"<b>&</b>"}],` +
 		`"select_permissions":[{"role":"user","permission":{"columns":"*","filter":{}}}],"event_triggers":[{"name":"e"}]},` +
 		`{"table":{"schema":"s","name":"article"},"object_relationships":[{"name":"author","using":{"manual_configuration":{"remote_table":{"schema":"public","name":"author"},"column_mapping":{"b":"y","a":"x"},"insertion_order":"after_parent"}}}]}],` +
@@ -258,7 +258,7 @@ func TestExportJSON(t *testing.T) {
 	// Legacy custom_column_names are written as column_config.
 	legacy := parseDoc(t, `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[{"table":"t","configuration":{"custom_column_names":{"a":"A"}}}]}]}`)
 	wantEqual(t, "legacy", string(ExportJSON(legacy)),
-		`{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[{"table":{"schema":"public","name":"t"},"configuration":{"column_config":{"a":{"custom_name":"A"}}}}]}]}`)
+		`{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[{"table":{"schema":"public","name":"t"},"configuration":{"column_config":{"a":{"custom_name":"A"}},"custom_column_names":{"a":"A"}}}]}]}`)
 }
 
 func TestClone(t *testing.T) {

@@ -83,13 +83,23 @@ func parseTableConfig(v *value) (*TableConfig, error) {
 }
 
 // normalConfig returns c with custom_column_names folded into
-// column_config, or nil when c configures nothing.
+// column_config, or nil when c configures nothing. Like Hasura, it still
+// writes custom_column_names, derived from column_config's custom names.
 func normalConfig(c *TableConfig) *TableConfig {
 	if c == nil {
 		return nil
 	}
 	m := mergedConfig(c)
 	m.CustomColumnNames = nil
+	for col, cc := range m.ColumnConfig {
+		if cc.CustomName == "" {
+			continue
+		}
+		if m.CustomColumnNames == nil {
+			m.CustomColumnNames = map[string]string{}
+		}
+		m.CustomColumnNames[col] = cc.CustomName
+	}
 	if m.CustomName == "" && m.CustomRootFields == (CustomRootFields{}) && len(m.ColumnConfig) == 0 && m.Comment == nil {
 		return nil
 	}

@@ -139,7 +139,7 @@ func TestTableOps(t *testing.T) {
 		check: func(t *testing.T, md *Metadata) {
 			s := md.source(DefaultSource)
 			b, _ := json.Marshal(s.Tables[len(s.Tables)-1])
-			wantEqual(t, "tag", string(b), `{"table":{"schema":"content","name":"tag"},"is_enum":true,"configuration":{"custom_name":"tags","column_config":{"slug":{"custom_name":"Slug"}}}}`)
+			wantEqual(t, "tag", string(b), `{"table":{"schema":"content","name":"tag"},"is_enum":true,"configuration":{"custom_name":"tags","column_config":{"slug":{"custom_name":"Slug"}},"custom_column_names":{"slug":"Slug"}}}`)
 		},
 	}, {
 		name: "legacy track_table with a table key",
@@ -208,7 +208,7 @@ func TestTableOps(t *testing.T) {
 		check: func(t *testing.T, md *Metadata) {
 			cfg, _ := json.Marshal(md.source(DefaultSource).Tables[0].Configuration)
 			wantEqual(t, "configuration", string(cfg),
-				`{"custom_root_fields":{"select":"Authors"},"column_config":{"id":{"custom_name":"AuthorId"},"name":{"custom_name":"AuthorName"}}}`)
+				`{"custom_root_fields":{"select":"Authors"},"column_config":{"id":{"custom_name":"AuthorId"},"name":{"custom_name":"AuthorName"}},"custom_column_names":{"id":"AuthorId","name":"AuthorName"}}`)
 		},
 	}, {
 		name: "an empty customization clears the configuration",
@@ -245,7 +245,7 @@ func TestTableOps(t *testing.T) {
 		args: `{"table":"author","custom_root_fields":{"select":"Authors"},"custom_column_names":{"id":"AuthorId"}}`,
 		check: func(t *testing.T, md *Metadata) {
 			wantEqual(t, "author", entryJSON(t, md, "author"),
-				`{"table":{"schema":"public","name":"author"},"configuration":{"custom_root_fields":{"select":"Authors"},"column_config":{"id":{"custom_name":"AuthorId"}}}}`)
+				`{"table":{"schema":"public","name":"author"},"configuration":{"custom_root_fields":{"select":"Authors"},"column_config":{"id":{"custom_name":"AuthorId"}},"custom_column_names":{"id":"AuthorId"}}}`)
 		},
 	}, {
 		name: "set_table_is_enum",
@@ -293,7 +293,7 @@ func TestRelationshipOps(t *testing.T) {
 	}, {
 		name: "name of a custom column name",
 		doc: `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[` +
-			`{"table":"author","configuration":{"column_config":{"id":{"custom_name":"AuthorId"}}}},{"table":"article"}]}]}`,
+			`{"table":"author","configuration":{"column_config":{"id":{"custom_name":"AuthorId"}},"custom_column_names":{"id":"AuthorId"}}},{"table":"article"}]}]}`,
 		op:   "create_array_relationship",
 		args: `{"name":"AuthorId","table":"author","using":{"foreign_key_constraint_on":{"table":"article","column":"author_id"}}}`,
 		err: apiErr(CodeInvalidConfiguration, "$.args",
