@@ -50,7 +50,7 @@ type serverOptions struct {
 // newTestServer creates a database, applies the example's migration and
 // seed (and any extra SQL files), loads the example's metadata directory
 // and serves it on an httptest server.
-func newTestServer(t *testing.T, opts serverOptions) *testServer {
+func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	t.Helper()
 	ctx := context.Background()
 	dsn := pgtest.NewDatabase(t)
