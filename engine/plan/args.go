@@ -157,7 +157,7 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 
 // comparison reads a <scalar>_comparison_exp value for a column.
 func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolExp, error) {
-	in := p.schema.Inputs[schema.ComparisonExpName(c.Scalar.Name)]
+	in := p.schema.Comparison(c.Scalar)
 	obj, ok := v.(*object)
 	if !ok {
 		return nil, typeMismatch(path, in.Name, "an object", v)

@@ -144,7 +144,7 @@ func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
 // __typename fields go to typename, every other field, once checked to
 // exist and to take its arguments, to each.
 func (p *planner) eachField(f *selected, objName string, typename func(alias string), each func(s *selected, sf *schema.Field) error) error {
-	obj := p.schema.Objects[objName]
+	obj := p.schema.Object(objName)
 	subs, err := p.collect(f.sets, obj.Name, f.path, f.frags)
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/graphql-go/graphql"
 
@@ -15,14 +14,29 @@ import (
 // relationship.
 const AdminRole = permissions.AdminRole
 
-var graphqlName = regexp.MustCompile(`^[_a-zA-Z][_a-zA-Z0-9]*$`)
+// validName reports whether s is a GraphQL name: /[_A-Za-z][_0-9A-Za-z]*/.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // Build makes the schema of a role from a resolved model. Tables, columns
 // and relationships whose names are not valid GraphQL names are left out.
 func Build(m *metadata.Model, role string) (*Schema, error) {
 	b := &builder{
 		model:   m,
-		s:       &Schema{Role: role, Objects: map[string]*Object{}, Inputs: map[string]*Input{}},
+		s:       &Schema{Role: role},
 		byName:  map[catalog.QualifiedName]*Table{},
 		scalars: map[string]*graphql.Scalar{},
 		comps:   map[string]*graphql.InputObject{},
@@ -78,7 +92,7 @@ func (b *builder) collectTables() {
 			ColumnByField: map[string]*Column{},
 			RelByField:    map[string]*Relationship{},
 		}
-		if !graphqlName.MatchString(t.Names.Object) {
+		if !validName(t.Names.Object) {
 			b.s.Skipped = append(b.s.Skipped, fmt.Sprintf("table %s: %q is not a valid GraphQL name; set a custom_name", mt.Info.Name, t.Names.Object))
 			continue
 		}
@@ -88,7 +102,7 @@ func (b *builder) collectTables() {
 		}
 		for _, c := range mt.Columns {
 			col := &Column{Field: ColumnFieldName(mt, c.Name), Info: c, Type: b.model.Catalog.Type(c.TypeOID)}
-			if !graphqlName.MatchString(col.Field) {
+			if !validName(col.Field) {
 				continue
 			}
 			col.Scalar = ScalarFor(col.Type)
@@ -142,7 +156,7 @@ func (b *builder) collectRelationships() {
 		rels := append(append([]*metadata.Relationship{}, t.Meta.ObjectRelationships...), t.Meta.ArrayRelationships...)
 		for _, r := range rels {
 			target := b.byName[r.Target.Info.Name]
-			if target == nil || !graphqlName.MatchString(r.Name) {
+			if target == nil || !validName(r.Name) {
 				continue
 			}
 			if _, clash := t.ColumnByField[r.Name]; clash {
@@ -155,15 +169,19 @@ func (b *builder) collectRelationships() {
 	}
 }
 
-// lookup fills the planner's tables: objects and inputs by type name.
+// listArgs are the arguments of fields that return a list of rows.
+var listArgs = map[string]bool{"where": true, "order_by": true, "limit": true, "offset": true, "distinct_on": true}
+
+// lookup fills query_root and records which table owns each generated
+// object type; a table's objects are built when a query first needs them
+// (Table.objects), so that a change of metadata costs little per table.
 func (b *builder) lookup() {
 	root := &Object{Name: QueryRoot, Kind: ObjRoot, Fields: map[string]*Field{}}
 	b.s.Query = root
-	b.s.Objects[QueryRoot] = root
+	b.s.owner = make(map[string]*Table, 13*len(b.tables))
 	if len(b.tables) == 0 {
 		root.Fields["no_queries_available"] = &Field{Name: "no_queries_available", Kind: FieldNoQueries, Type: "String"}
 	}
-	listArgs := map[string]bool{"where": true, "order_by": true, "limit": true, "offset": true, "distinct_on": true}
 	for _, t := range b.tables {
 		n := t.Names
 		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
@@ -175,8 +193,34 @@ func (b *builder) lookup() {
 			root.Fields[n.SelectByPk] = &Field{Name: n.SelectByPk, Kind: FieldSelectByPk, Table: t, Args: args, Type: n.Object}
 		}
 		root.Fields[n.SelectAggregate] = &Field{Name: n.SelectAggregate, Kind: FieldSelectAggregate, Table: t, Args: listArgs, Type: n.Aggregate}
+		for _, name := range []string{n.Object, n.Aggregate, n.AggregateFields} {
+			b.s.owner[name] = t
+		}
+		for _, name := range n.AggregateOp {
+			b.s.owner[name] = t
+		}
+	}
+}
 
-		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: map[string]*Field{}}
+// Object returns the output object type with the given name, or nil.
+func (s *Schema) Object(name string) *Object {
+	if name == QueryRoot {
+		return s.Query
+	}
+	t := s.owner[name]
+	if t == nil {
+		return nil
+	}
+	return t.objects()[name]
+}
+
+// objects builds, once, the object types of a table: its row type,
+// <t>_aggregate, <t>_aggregate_fields and the per-operator field types.
+func (t *Table) objects() map[string]*Object {
+	t.objOnce.Do(func() {
+		n := t.Names
+		objs := make(map[string]*Object, 13)
+		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: make(map[string]*Field, len(t.Columns)+2*len(t.Relationships))}
 		for _, c := range t.Columns {
 			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Type: c.Scalar.Name}
 		}
@@ -191,13 +235,12 @@ func (b *builder) lookup() {
 				obj.Fields[agg] = &Field{Name: agg, Kind: FieldArrayRelAggregate, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Aggregate}
 			}
 		}
-		b.s.Objects[obj.Name] = obj
+		objs[obj.Name] = obj
 
-		aggObj := &Object{Name: n.Aggregate, Kind: ObjAggregate, Table: t, Fields: map[string]*Field{
+		objs[n.Aggregate] = &Object{Name: n.Aggregate, Kind: ObjAggregate, Table: t, Fields: map[string]*Field{
 			"aggregate": {Name: "aggregate", Kind: FieldAggregate, Table: t, Type: n.AggregateFields},
 			"nodes":     {Name: "nodes", Kind: FieldNodes, Table: t, Type: n.Object},
 		}}
-		b.s.Objects[aggObj.Name] = aggObj
 
 		fieldsObj := &Object{Name: n.AggregateFields, Kind: ObjAggregateFields, Table: t, Fields: map[string]*Field{
 			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": true, "distinct": true}, Type: "Int"},
@@ -213,25 +256,26 @@ func (b *builder) lookup() {
 			for _, c := range cols {
 				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: aggregateResultScalar(op.name, c)}
 			}
-			b.s.Objects[typeName] = opObj
+			objs[typeName] = opObj
 		}
-		b.s.Objects[fieldsObj.Name] = fieldsObj
+		objs[fieldsObj.Name] = fieldsObj
+		t.objs = objs
+	})
+	return t.objs
+}
 
-		b.s.Inputs[n.BoolExp] = &Input{Name: n.BoolExp, Kind: InputBoolExp, Table: t}
-		b.s.Inputs[n.OrderBy] = &Input{Name: n.OrderBy, Kind: InputOrderBy, Table: t}
-		for _, c := range t.Columns {
-			name := ComparisonExpName(c.Scalar.Name)
-			if _, ok := b.s.Inputs[name]; ok {
-				continue
-			}
-			sc := c.Scalar
-			in := &Input{Name: name, Kind: InputComparison, Scalar: &sc, Ops: map[string]Operator{}}
-			for _, op := range operatorsFor(sc) {
-				in.Ops[op.Name] = op
-			}
-			b.s.Inputs[name] = in
-		}
+// Comparison returns the <scalar>_comparison_exp input of a scalar.
+func (s *Schema) Comparison(sc Scalar) *Input {
+	name := ComparisonExpName(sc.Name)
+	if in, ok := s.comparisons.Load(name); ok {
+		return in.(*Input)
 	}
+	in := &Input{Name: name, Kind: InputComparison, Scalar: &sc, Ops: map[string]Operator{}}
+	for _, op := range operatorsFor(sc) {
+		in.Ops[op.Name] = op
+	}
+	actual, _ := s.comparisons.LoadOrStore(name, in)
+	return actual.(*Input)
 }
 
 // aggregateColumns are the columns an aggregate operator applies to.

@@ -14,13 +14,12 @@ import (
 // document into IR.
 type Schema struct {
 	Role string
-	// Objects maps every output object type name to its description.
-	Objects map[string]*Object
-	// Inputs maps every input object type name (bool_exp, order_by,
-	// comparison_exp) to its description.
-	Inputs map[string]*Input
-	// Query is query_root.
+	// Query is query_root; Object finds the other object types.
 	Query *Object
+	// owner maps a generated object type name to its table.
+	owner map[string]*Table
+	// comparisons caches <scalar>_comparison_exp inputs by name.
+	comparisons sync.Map
 	// Conflicts lists tables left out because their generated names clash
 	// with another table's.
 	Conflicts []string
@@ -101,6 +100,9 @@ type Table struct {
 	RelByField    map[string]*Relationship
 	// PrimaryKey is nil for tables without one (views): no _by_pk field.
 	PrimaryKey []*Column
+
+	objOnce sync.Once
+	objs    map[string]*Object // built by objects()
 }
 
 // Column is an exposed column.

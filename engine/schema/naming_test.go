@@ -93,3 +93,14 @@ func TestScalarFor(t *testing.T) {
 		}
 	}
 }
+
+func TestValidName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"author": true, "_x": true, "Author_2": true, "a": true,
+		"": false, "2a": false, "users address": false, "naïve": false, "a-b": false,
+	} {
+		if got := validName(name); got != want {
+			t.Errorf("validName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
