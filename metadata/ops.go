@@ -128,26 +128,39 @@ func Handles(opType string) bool { return lookupOp(opType) != nil }
 // objects are in the error's Internal. Errors are *APIError with Hasura's
 // status, code, path and message.
 func ApplyOp(md *Metadata, cat *catalog.Catalog, opType string, args json.RawMessage) (*Metadata, json.RawMessage, error) {
+	out, _, resp, err := ApplyOpOn(md, nil, cat, opType, args)
+	return out, resp, err
+}
+
+// ApplyOpOn is ApplyOp for a caller that has prev, md resolved against
+// cat (nil when it has not): md is not resolved again. It also returns the
+// new document resolved against cat when it had to resolve it (nil
+// otherwise), so that the caller need not either.
+func ApplyOpOn(md *Metadata, prev *Model, cat *catalog.Catalog, opType string, args json.RawMessage) (*Metadata, *Model, json.RawMessage, error) {
 	op := lookupOp(opType)
 	if op == nil {
-		return nil, nil, Errorf(CodeNotSupported, "$.type", "unknown metadata operation %q", opType)
+		return nil, nil, nil, Errorf(CodeNotSupported, "$.type", "unknown metadata operation %q", opType)
 	}
 	v, err := parseArgs(args)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if md == nil {
 		md = &Metadata{Version: MetadataVersion}
 	}
+	if prev != nil && prev.Catalog != cat {
+		prev = nil
+	}
 	o := &opCtx{md: Clone(md), cat: cat}
 	resp, err := op(o, v)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if err := o.checkNewInconsistencies(md); err != nil {
-		return nil, nil, err
+	model, err := o.checkNewInconsistencies(md, prev)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return o.md, resp, nil
+	return o.md, model, resp, nil
 }
 
 // parseArgs reads an operation's arguments; absent arguments are null.
@@ -229,18 +242,22 @@ func (o *opCtx) trackedTable(src string, n TableName) (*Source, *TableEntry, err
 
 // checkNewInconsistencies compares the touched source before (old) and
 // after the operation, the way Hasura's buildSchemaCacheFor does.
-func (o *opCtx) checkNewInconsistencies(old *Metadata) error {
+func (o *opCtx) checkNewInconsistencies(old *Metadata, prev *Model) (*Model, error) {
 	if o.source == "" || o.cat == nil || !o.primary(o.source) {
-		return nil
+		return nil, nil
 	}
 	seen := make(map[string]bool)
 	if p := pickSource(old); p != nil && p.Name == o.source {
-		for _, inc := range Resolve(old, o.cat).Inconsistencies {
+		if prev == nil {
+			prev = Resolve(old, o.cat)
+		}
+		for _, inc := range prev.Inconsistencies {
 			seen[inc.Type+"\x00"+inc.Name] = true
 		}
 	}
 	var fresh, mine []Inconsistency
-	for _, inc := range Resolve(o.md, o.cat).Inconsistencies {
+	model := Resolve(o.md, o.cat)
+	for _, inc := range model.Inconsistencies {
 		if seen[inc.Type+"\x00"+inc.Name] {
 			continue
 		}
@@ -250,13 +267,13 @@ func (o *opCtx) checkNewInconsistencies(old *Metadata) error {
 		}
 	}
 	if len(mine) > 0 {
-		return inconsistentError(mine)
+		return nil, inconsistentError(mine)
 	}
 	if len(fresh) > 0 {
-		return &APIError{Status: http.StatusBadRequest, Code: CodeUnexpected, Path: "$.args",
+		return nil, &APIError{Status: http.StatusBadRequest, Code: CodeUnexpected, Path: "$.args",
 			Message: "cannot continue due to new inconsistent metadata", Internal: fresh}
 	}
-	return nil
+	return model, nil
 }
 
 // inconsistentError is Hasura's error for an object the operation made

@@ -141,6 +141,10 @@ type state struct {
 	// reloaded is set by reload_metadata: the snapshot is rebuilt even when
 	// nothing changed.
 	reloaded bool
+	// model is modelFor resolved against cat, kept so that it is resolved
+	// once however many steps look at it (see resolved).
+	model    *metadata.Model
+	modelFor *metadata.Metadata
 	// ranSQL holds the results of a no_transaction run_sql whose SQL
 	// already ran outside the transaction.
 	ranSQL []*pgconn.Result
@@ -181,6 +185,10 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 	}
 	before := a.engine.Snapshot()
 	st := &state{tx: tx, md: stored.Metadata, cat: before.Model.Catalog, version: stored.ResourceVersion, ranSQL: ranSQL}
+	if stored.Metadata == a.stored {
+		// The snapshot was resolved from this very document.
+		st.model, st.modelFor = before.Model, stored.Metadata
+	}
 	resp, err := a.step(ctx, ep, st, req, "$")
 	if err != nil {
 		return nil, err
@@ -188,7 +196,7 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 	if !st.mdChanged && !st.dbChanged && !st.reloaded {
 		return resp, tx.Commit(ctx)
 	}
-	model := metadata.Resolve(st.md, st.cat)
+	model := st.resolved()
 	switch {
 	case st.replaced && !st.allowInconsistent && len(model.Inconsistencies) > 0:
 		return nil, &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodeUnexpected, Path: "$.args",
@@ -327,4 +335,22 @@ func underArgs(err error) error {
 	moved := *apiErr
 	moved.Path = "$" + strings.TrimPrefix(apiErr.Path, "$.args")
 	return &moved
+}
+
+// resolved returns st.md resolved against st.cat, resolving only when
+// either changed since the last time.
+func (st *state) resolved() *metadata.Model {
+	if st.model == nil || st.modelFor != st.md || st.model.Catalog != st.cat {
+		st.model, st.modelFor = metadata.Resolve(st.md, st.cat), st.md
+	}
+	return st.model
+}
+
+// resolvedIfKnown returns st.md resolved against st.cat when that is
+// already at hand, nil otherwise.
+func (st *state) resolvedIfKnown() *metadata.Model {
+	if st.model != nil && st.modelFor == st.md && st.model.Catalog == st.cat {
+		return st.model
+	}
+	return nil
 }

@@ -14,8 +14,7 @@ import (
 // delete, count) in the request's transaction, over the tables tracked at
 // this point of the request.
 func (a *API) data(ctx context.Context, st *state, req request, path string) (json.RawMessage, error) {
-	model := metadata.Resolve(st.md, st.cat)
-	resp, err := dataapi.RunOn(ctx, st.tx, model, req.Type, req.Args)
+	resp, err := dataapi.RunOn(ctx, st.tx, st.resolved(), req.Type, req.Args)
 	return resp, rebase(err, path)
 }
 

@@ -50,19 +50,18 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		if !allow {
 			return success, nil
 		}
-		return consistency(metadata.Resolve(st.md, st.cat), false)
+		return consistency(st.resolved(), false)
 	case "reload_metadata":
 		cat, err := catalog.Load(ctx, st.tx)
 		if err != nil {
 			return nil, err
 		}
 		st.cat, st.reloaded, st.catFresh = cat, true, true
-		return consistency(metadata.Resolve(st.md, st.cat), true)
+		return consistency(st.resolved(), true)
 	case "get_inconsistent_metadata":
-		return consistency(metadata.Resolve(st.md, st.cat), false)
+		return consistency(st.resolved(), false)
 	case "drop_inconsistent_metadata":
-		model := metadata.Resolve(st.md, st.cat)
-		st.md, st.mdChanged = metadata.DropInconsistent(st.md, model.Inconsistencies), true
+		st.md, st.mdChanged = metadata.DropInconsistent(st.md, st.resolved().Inconsistencies), true
 		return success, nil
 	case "get_catalog_state":
 		cs, err := metadata.LoadCatalogState(ctx, st.tx)
@@ -87,7 +86,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		return a.data(ctx, st, req, path)
 	}
 	if metadata.Handles(req.Type) && ep != QueryV2 {
-		md, resp, err := metadata.ApplyOp(st.md, st.cat, req.Type, req.Args)
+		md, model, resp, err := metadata.ApplyOpOn(st.md, st.resolvedIfKnown(), st.cat, req.Type, req.Args)
 		if err != nil && !st.catFresh {
 			// The database may have changed outside the API (a table created
 			// with psql): look again before refusing.
@@ -96,12 +95,15 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 				return nil, lerr
 			}
 			st.cat, st.catFresh, st.dbChanged = cat, true, true
-			md, resp, err = metadata.ApplyOp(st.md, st.cat, req.Type, req.Args)
+			md, model, resp, err = metadata.ApplyOpOn(st.md, nil, st.cat, req.Type, req.Args)
 		}
 		if err != nil {
 			return nil, rebase(err, path)
 		}
 		st.md, st.mdChanged = md, true
+		if model != nil {
+			st.model, st.modelFor = model, md
+		}
 		return resp, nil
 	}
 	return nil, metadata.Errorf(metadata.CodeParseFailed, path+".type", "unknown request type: %q", req.Type)
