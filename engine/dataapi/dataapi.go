@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"net/http"
 
 	"github.com/jackc/pgx/v5"
@@ -89,11 +90,7 @@ func Compile(m *metadata.Model, typ string, args json.RawMessage) (*sqlgen.State
 // compileSelect checks a select in Hasura's order: table, relationship
 // entries, then where, columns, order_by, limit and offset.
 func compileSelect(m *metadata.Model, obj object) (*sqlgen.Statement, error) {
-	tableRaw, err := required(obj, "table", argsPath)
-	if err != nil {
-		return nil, err
-	}
-	name, err := decodeTable(tableRaw, argsPath+".table")
+	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -150,4 +147,13 @@ func dbError(err error) error {
 		return &metadata.APIError{Status: http.StatusInternalServerError, Code: string(e.Code), Path: "$", Message: e.Message}
 	}
 	return &metadata.APIError{Status: http.StatusBadRequest, Code: string(e.Code), Path: argsPath, Message: e.Message}
+}
+
+// tableArg reads the request's required "table" argument.
+func tableArg(obj object) (catalog.QualifiedName, error) {
+	raw, err := required(obj, "table", argsPath)
+	if err != nil {
+		return catalog.QualifiedName{}, err
+	}
+	return decodeTable(raw, argsPath+".table")
 }

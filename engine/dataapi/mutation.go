@@ -78,11 +78,7 @@ func parseConflict(raw json.RawMessage) (*conflictArgs, error) {
 // compileInsert checks an insert in Hasura's order: objects, table,
 // returning, each object's columns, on_conflict.
 func compileInsert(m *metadata.Model, obj object) (*plan.DMLInsert, error) {
-	tableRaw, err := required(obj, "table", argsPath)
-	if err != nil {
-		return nil, err
-	}
-	name, err := decodeTable(tableRaw, argsPath+".table")
+	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -234,11 +230,7 @@ func hasConstraint(t *metadata.Table, name string) bool {
 // compileUpdate checks an update in Hasura's order: table, $set, $inc,
 // $mul, $default, returning, that something is set, where.
 func compileUpdate(m *metadata.Model, obj object) (*plan.DMLUpdate, error) {
-	tableRaw, err := required(obj, "table", argsPath)
-	if err != nil {
-		return nil, err
-	}
-	name, err := decodeTable(tableRaw, argsPath+".table")
+	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -313,11 +305,7 @@ func setItems(m *metadata.Model, t *metadata.Table, obj object, key, path string
 
 // compileDelete checks a delete in Hasura's order: table, returning, where.
 func compileDelete(m *metadata.Model, obj object) (*plan.DMLDelete, error) {
-	tableRaw, err := required(obj, "table", argsPath)
-	if err != nil {
-		return nil, err
-	}
-	name, err := decodeTable(tableRaw, argsPath+".table")
+	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -344,11 +332,7 @@ func compileDelete(m *metadata.Model, obj object) (*plan.DMLDelete, error) {
 
 // compileCount checks a count in Hasura's order: table, distinct, where.
 func compileCount(m *metadata.Model, obj object) (*plan.DMLCount, error) {
-	tableRaw, err := required(obj, "table", argsPath)
-	if err != nil {
-		return nil, err
-	}
-	name, err := decodeTable(tableRaw, argsPath+".table")
+	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
 	}
