@@ -125,8 +125,15 @@ RETURNING resource_version`, string(raw), prev).Scan(&next)
 	return next, nil
 }
 
-// Empty is the metadata of a fresh engine: version 3, no sources.
-func Empty() *Metadata { return &Metadata{Version: 3, Sources: []Source{}} }
+// Empty is the metadata of a fresh engine: version 3 and, as Hasura adds
+// when it starts with a database URL, the source "default" with no tables
+// (the Hasura CLI's migrations name it).
+func Empty() *Metadata {
+	return &Metadata{Version: 3, Sources: []Source{{
+		Name: DefaultSource, Kind: "postgres", Tables: []TableEntry{},
+		Configuration: json.RawMessage(defaultSourceConfig),
+	}}}
+}
 
 // CatalogState is the state the Hasura CLI and console keep in hdb_version.
 type CatalogState struct {

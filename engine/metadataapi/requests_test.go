@@ -309,9 +309,12 @@ func TestRequestsMetadataDocument(t *testing.T) {
 	ghost := `{"name":"default","kind":"postgres","tables":[` + rqTable("ghost", "") + `],` + rqConfig + `}`
 	ghostInc := `{"type":"table","name":"table ghost in source default","reason":"Inconsistent object: no such table/view exists in source: \"ghost\"","definition":{"schema":"public","name":"ghost"}}`
 	rqRun(t, e, []rqCase{
-		{name: "export_metadata empty", path: "/v1/metadata", body: `{"type":"export_metadata","args":{}}`, want: `{"version":3,"sources":[]}`},
+		// A fresh engine has Hasura's source "default", which the Hasura CLI's
+		// migrations name.
+		{name: "export_metadata empty", path: "/v1/metadata", body: `{"type":"export_metadata","args":{}}`,
+			want: `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[],` + rqConfig + `}]}`},
 		{name: "export_metadata v2 empty", path: "/v1/metadata", body: `{"type":"export_metadata","version":2,"args":{}}`,
-			want: `{"resource_version":0,"metadata":{"version":3,"sources":[]}}`},
+			want: `{"resource_version":0,"metadata":{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[],` + rqConfig + `}]}}`},
 		{name: "replace_metadata v1", path: "/v1/metadata", body: `{"type":"replace_metadata","args":` + doc + `}`, want: rqSuccess},
 		{name: "export_metadata", path: "/v1/metadata", body: `{"type":"export_metadata","args":{}}`, want: doc},
 		{name: "export_metadata on /v1/query", path: "/v1/query", body: `{"type":"export_metadata","args":{}}`, want: doc},
