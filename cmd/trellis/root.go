@@ -115,6 +115,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		EnableConsole:    cfg.EnableConsole,
 		ConsoleAssetsDir: cfg.ConsoleAssetsDir,
 		DevMode:          cfg.DevMode,
+		CORS:             server.CORS{Disabled: cfg.DisableCORS, Domains: server.ParseCORSDomains(cfg.CORSDomain)},
 	})
 	addr := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
 	return server.ListenAndServe(ctx, addr, srv.Handler(), func(a net.Addr) {

@@ -198,7 +198,7 @@ func TestEndpoints(t *testing.T) {
 	if code, _, body := get("/healthz"); code != 200 || body != "OK" {
 		t.Errorf("/healthz: %d %q", code, body)
 	}
-	if code, _, body := get("/v1/version"); code != 200 || body != `{"version":"v-test"}` {
+	if code, _, body := get("/v1/version"); code != 200 || body != `{"server_type":"ce","version":"v-test"}` {
 		t.Errorf("/v1/version: %d %q", code, body)
 	}
 	code, ctype, body := get("/console")

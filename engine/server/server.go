@@ -36,6 +36,9 @@ type Config struct {
 	DevMode bool
 	// MaxBodyBytes caps request bodies; 0 means 16 MiB.
 	MaxBodyBytes int64
+	// CORS says which browser origins may call the API; the zero value
+	// allows every origin, as Hasura does by default.
+	CORS CORS
 }
 
 // Server serves Trellis' HTTP API.
@@ -79,9 +82,9 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// Handler returns the server's routes, with panic recovery.
+// Handler returns the server's routes, with CORS and panic recovery.
 func (s *Server) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return s.cfg.CORS.wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -94,7 +97,7 @@ func (s *Server) Handler() http.Handler {
 			}
 		}()
 		s.mux.ServeHTTP(w, r)
-	})
+	}))
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
@@ -103,7 +106,7 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) version(w http.ResponseWriter, _ *http.Request) {
-	body, _ := json.Marshal(map[string]string{"version": s.cfg.Version})
+	body, _ := json.Marshal(map[string]string{"version": s.cfg.Version, "server_type": "ce"})
 	writeJSON(w, http.StatusOK, body)
 }
 
