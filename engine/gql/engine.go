@@ -132,6 +132,12 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 	}
 	res := &Result{Fields: make([]ResultField, 0, len(op.Fields))}
 	var intro map[string]json.RawMessage
+	var introFields []*ast.Field
+	for _, f := range op.Fields {
+		if f.Kind == plan.RootIntrospection {
+			introFields = append(introFields, f.Field)
+		}
+	}
 	for _, f := range op.Fields {
 		rf := ResultField{Alias: f.Alias}
 		switch f.Kind {
@@ -143,7 +149,7 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 			rf.JSON = []byte(f.Text)
 		case plan.RootIntrospection:
 			if intro == nil {
-				if intro, err = introspect(sc, doc, req.OperationName, vars); err != nil {
+				if intro, err = introspect(sc, doc, req.OperationName, vars, introFields); err != nil {
 					return nil, err
 				}
 			}

@@ -16,18 +16,17 @@ import (
 // introspect answers the operation's __schema and __type root fields with
 // graphql-go's executor and returns each one's JSON by response key, with
 // keys in the order the query selects them.
-func introspect(sc *schema.Schema, doc *ast.Document, opName string, vars plan.Variables) (map[string]json.RawMessage, error) {
+func introspect(sc *schema.Schema, doc *ast.Document, opName string, vars plan.Variables, fields []*ast.Field) (map[string]json.RawMessage, error) {
 	op, err := plan.SelectOperation(doc, opName)
 	if err != nil {
 		return nil, err
 	}
-	// Run a copy of the operation that keeps only the introspection fields,
+	// Run a copy of the operation whose selection is only the introspection
+	// fields the planner collected (fragments inlined, directives applied),
 	// so that graphql-go never touches a table field.
-	var keep []ast.Selection
-	for _, sel := range op.SelectionSet.Selections {
-		if f, ok := sel.(*ast.Field); ok && (f.Name.Value == "__schema" || f.Name.Value == "__type") {
-			keep = append(keep, f)
-		}
+	keep := make([]ast.Selection, len(fields))
+	for i, f := range fields {
+		keep[i] = f
 	}
 	only := *op
 	only.SelectionSet = &ast.SelectionSet{Kind: op.SelectionSet.Kind, Loc: op.SelectionSet.Loc, Selections: keep}

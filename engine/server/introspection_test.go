@@ -62,6 +62,14 @@ func TestIntrospection(t *testing.T) {
 		}
 	})
 
+	t.Run("inside a fragment, with a directive", func(t *testing.T) {
+		_, body := s.query(t, `query { ...Root } fragment Root on query_root { t: __type(name: "order_by") { name } __schema @skip(if: true) { queryType { name } } }`, nil)
+		want := `{"data":{"t":{"name":"order_by"}}}`
+		if got := compact(t, body); got != want {
+			t.Errorf("got  %s\nwant %s", got, want)
+		}
+	})
+
 	t.Run("mixed with table fields", func(t *testing.T) {
 		_, body := s.query(t, `{ a: subjects_by_pk(id: 1) { name } __type(name: "order_by") { kind name } __typename }`, nil)
 		want := `{"data":{"a":{"name":"Algebra"},"__type":{"kind":"ENUM","name":"order_by"},"__typename":"query_root"}}`
