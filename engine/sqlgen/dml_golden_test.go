@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,29 +32,7 @@ func dmlModel(t testing.TB) *metadata.Model {
 // go test ./engine/sqlgen -update rewrites them.
 func TestDMLGolden(t *testing.T) {
 	m := dmlModel(t)
-	files, err := filepath.Glob("testdata/dml/*.txt")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			input, want, _ := strings.Cut(string(raw), "----\n")
-			got := compileDML(m, input)
-			if *update {
-				if err := os.WriteFile(file, []byte(input+"----\n"+got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			if got != want {
-				t.Errorf("%s: got\n%s\nwant\n%s", file, got, want)
-			}
-		})
-	}
+	runGolden(t, "testdata/dml/*.txt", func(input string) string { return compileDML(m, input) })
 }
 
 // compileDML prints the statement of a data API request, or its error.
@@ -70,11 +46,5 @@ func compileDML(m *metadata.Model, input string) string {
 		}
 		return fmt.Sprintf("error: %v\n", err)
 	}
-	var b strings.Builder
-	b.WriteString(st.SQL)
-	b.WriteString("\n")
-	for i, a := range st.Args {
-		fmt.Fprintf(&b, "$%d = %#v\n", i+1, a)
-	}
-	return b.String()
+	return printStatement(st)
 }

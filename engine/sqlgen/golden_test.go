@@ -96,7 +96,13 @@ func testSchema(t testing.TB) *schema.Schema {
 // arguments — and compares. go test ./engine/sqlgen -update rewrites them.
 func TestGolden(t *testing.T) {
 	sc := testSchema(t)
-	files, err := filepath.Glob("testdata/*.txt")
+	runGolden(t, "testdata/*.txt", func(input string) string { return compile(sc, input) })
+}
+
+// runGolden compiles the input part of each file matching pattern and
+// compares the output with the part after "----"; -update rewrites it.
+func runGolden(t *testing.T, pattern string, compile func(input string) string) {
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}
@@ -107,7 +113,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			input, want, _ := strings.Cut(string(raw), "----\n")
-			got := compile(sc, input)
+			got := compile(input)
 			if *update {
 				if err := os.WriteFile(file, []byte(input+"----\n"+got), 0o644); err != nil {
 					t.Fatal(err)
@@ -119,6 +125,17 @@ func TestGolden(t *testing.T) {
 			}
 		})
 	}
+}
+
+// printStatement prints a statement's SQL and arguments, one a line.
+func printStatement(st *sqlgen.Statement) string {
+	var b strings.Builder
+	b.WriteString(st.SQL)
+	b.WriteString("\n")
+	for i, a := range st.Args {
+		fmt.Fprintf(&b, "$%d = %#v\n", i+1, a)
+	}
+	return b.String()
 }
 
 // compile runs the input through parse, plan and sqlgen and prints the SQL
@@ -144,11 +161,5 @@ func compile(sc *schema.Schema, input string) string {
 	if st == nil {
 		return "no statement\n"
 	}
-	var b strings.Builder
-	b.WriteString(st.SQL)
-	b.WriteString("\n")
-	for i, a := range st.Args {
-		fmt.Fprintf(&b, "$%d = %#v\n", i+1, a)
-	}
-	return b.String()
+	return printStatement(st)
 }
