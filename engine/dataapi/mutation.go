@@ -2,6 +2,7 @@ package dataapi
 
 import (
 	"encoding/json"
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 
 	"github.com/trellis-gql/trellis/engine/plan"
@@ -96,11 +97,8 @@ func compileInsert(m *metadata.Model, obj object) (*plan.DMLInsert, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := lookupTable(m, name, argsPath)
+	t, err := mutableTable(m, name, argsPath, "insertable")
 	if err != nil {
-		return nil, err
-	}
-	if err := checkMutable(t, t.Info.Insertable, "insertable"); err != nil {
 		return nil, err
 	}
 	ins := &plan.DMLInsert{Table: t.Info}
@@ -238,11 +236,8 @@ func compileUpdate(m *metadata.Model, obj object) (*plan.DMLUpdate, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := lookupTable(m, name, argsPath+".table")
+	t, err := mutableTable(m, name, argsPath+".table", "updatable")
 	if err != nil {
-		return nil, err
-	}
-	if err := checkMutable(t, t.Info.Updatable, "updatable"); err != nil {
 		return nil, err
 	}
 	u := &plan.DMLUpdate{Table: t.Info}
@@ -313,11 +308,8 @@ func compileDelete(m *metadata.Model, obj object) (*plan.DMLDelete, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := lookupTable(m, name, argsPath)
+	t, err := mutableTable(m, name, argsPath, "deletable")
 	if err != nil {
-		return nil, err
-	}
-	if err := checkMutable(t, t.Info.Deletable, "deletable"); err != nil {
 		return nil, err
 	}
 	d := &plan.DMLDelete{Table: t.Info}
@@ -359,4 +351,26 @@ func compileCount(m *metadata.Model, obj object) (*plan.DMLCount, error) {
 		}
 	}
 	return c, nil
+}
+
+// mutableTable looks up a table that a data API mutation writes and checks
+// it allows the change ("insertable", "updatable" or "deletable").
+func mutableTable(m *metadata.Model, name catalog.QualifiedName, path, what string) (*metadata.Table, error) {
+	t, err := lookupTable(m, name, path)
+	if err != nil {
+		return nil, err
+	}
+	var ok bool
+	switch what {
+	case "insertable":
+		ok = t.Info.Insertable
+	case "updatable":
+		ok = t.Info.Updatable
+	case "deletable":
+		ok = t.Info.Deletable
+	}
+	if err := checkMutable(t, ok, what); err != nil {
+		return nil, err
+	}
+	return t, nil
 }

@@ -1,10 +1,7 @@
 package metadataapi_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -60,20 +57,7 @@ func startEngineWith(t testing.TB, dsn string, onReload func(int64)) *engine {
 // post sends a JSON body and returns the status and the compacted body.
 func (e *engine) post(t testing.TB, path, body string) (int, string) {
 	t.Helper()
-	resp, err := http.Post(e.url+path, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return resp.StatusCode, string(raw)
-	}
-	return resp.StatusCode, buf.String()
+	return rqSend(t, e, http.MethodPost, path, body, nil)
 }
 
 // must sends a request that has to succeed with the given body.

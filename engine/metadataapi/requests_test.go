@@ -40,7 +40,7 @@ type rqCase struct {
 
 // rqSend posts body to path with extra headers and returns the status and
 // compact body.
-func rqSend(t *testing.T, e *engine, method, path, body string, hdr map[string]string) (int, string) {
+func rqSend(t testing.TB, e *engine, method, path, body string, hdr map[string]string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
 	if err != nil {
