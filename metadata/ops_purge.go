@@ -2,6 +2,7 @@ package metadata
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -325,4 +326,49 @@ func dropNamedItems(raw json.RawMessage, key string, dropped func(string) bool) 
 		return raw
 	}
 	return b
+}
+
+// PurgeLoss lists, the way Hasura reports dependent objects, what a purge
+// took from tables that survived it: the relationships, permissions and
+// computed fields of entries in after that their entry in before had. The
+// dropped tables themselves and everything in them are not listed: Hasura
+// removes those without asking, and refuses only a run_sql whose DDL would
+// cost other objects (unless it has cascade). Column configuration is not
+// listed either. The list is sorted.
+func PurgeLoss(before, after *Metadata) []string {
+	b, a := pickSource(before), pickSource(after)
+	if b == nil || a == nil {
+		return nil
+	}
+	var lost []string
+	for i := range a.Tables {
+		ae := &a.Tables[i]
+		j := b.entry(ae.Table)
+		if j < 0 {
+			continue
+		}
+		be := &b.Tables[j]
+		table := tableText(ae.Table)
+		for _, k := range []RelKind{ObjectRel, ArrayRel} {
+			for _, r := range *be.rels(k) {
+				if _, idx := findRel(ae, r.Name); idx < 0 {
+					lost = append(lost, inSource("relationship "+table+"."+r.Name, a.Name))
+				}
+			}
+		}
+		for _, pt := range permTypes() {
+			for _, raw := range *be.perms(pt) {
+				if role := permRole(raw); findPerm(ae, pt, role) < 0 {
+					lost = append(lost, inSource("permission "+table+"."+role+"."+pt, a.Name))
+				}
+			}
+		}
+		for _, raw := range be.ComputedFields {
+			if name := itemName(raw, "name"); rawNamed(ae.ComputedFields, name) < 0 {
+				lost = append(lost, inSource("computed field "+table+"."+name, a.Name))
+			}
+		}
+	}
+	sort.Strings(lost)
+	return lost
 }

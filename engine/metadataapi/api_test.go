@@ -83,10 +83,31 @@ func TestRunSQLAndTracking(t *testing.T) {
 	e.must(t, "/v1/graphql", `{"query":"{ author(order_by: {id: asc}) { name articles(order_by: {id: asc}) { title author { name } } } }"}`,
 		`{"data":{"author":[{"name":"Ann","articles":[{"title":"A1","author":{"name":"Ann"}},{"title":"A2","author":{"name":"Ann"}}]},{"name":"Bo","articles":[{"title":"B1","author":{"name":"Bo"}}]}]}}`)
 
-	// Dropping a tracked table through run_sql forgets it and what points at it.
-	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"DROP TABLE article"}}`, `{"result_type":"CommandOk","result":null}`)
+	// Dropping a table that other metadata points at needs cascade, and a
+	// refused drop leaves the database and the metadata as they were.
+	status, got := e.post(t, "/v2/query", `{"type":"run_sql","args":{"sql":"DROP TABLE article"}}`)
+	if want := `{"code":"dependency-error","error":"cannot drop due to the following dependent objects: relationship author.articles in source \"default\"","path":"$"}`; status != http.StatusBadRequest || got != want {
+		t.Errorf("DROP TABLE without cascade => %d %s\nwant 400 %s", status, got, want)
+	}
+	e.must(t, "/v1/graphql", `{"query":"{ author(where: {id: {_eq: 2}}) { articles { title } } }"}`, `{"data":{"author":[{"articles":[{"title":"B1"}]}]}}`)
+	// A column that a permission names needs cascade too.
+	e.must(t, "/v1/metadata", `{"type":"pg_create_select_permission","args":{"table":"article","role":"user","permission":{"columns":["id","title"],"filter":{}}}}`, `{"message":"success"}`)
+	status, got = e.post(t, "/v2/query", `{"type":"run_sql","args":{"sql":"ALTER TABLE article DROP COLUMN title"}}`)
+	if want := `{"code":"dependency-error","error":"cannot drop due to the following dependent objects: permission article.user.select in source \"default\"","path":"$"}`; status != http.StatusBadRequest || got != want {
+		t.Errorf("DROP COLUMN without cascade => %d %s\nwant 400 %s", status, got, want)
+	}
+	// check_metadata_consistency: false runs it and keeps the metadata.
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"ALTER TABLE article DROP COLUMN title","check_metadata_consistency":false}}`, `{"result_type":"CommandOk","result":null}`)
+	_, got = e.post(t, "/v1/metadata", `{"type":"export_metadata","args":{}}`)
+	if !strings.Contains(got, `"select_permissions":[{"role":"user","permission":{"columns":["id","title"]`) {
+		t.Errorf("the permission was removed: %s", got)
+	}
+	e.must(t, "/v1/graphql", `{"query":"{ article(where: {id: {_eq: 3}}) { id author { name } } }"}`, `{"data":{"article":[{"id":3,"author":{"name":"Bo"}}]}}`)
+
+	// With cascade, dropping a tracked table forgets it and what points at it.
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"DROP TABLE article","cascade":true}}`, `{"result_type":"CommandOk","result":null}`)
 	e.must(t, "/v1/graphql", `{"query":"{ author(order_by: {id: asc}) { name } }"}`, `{"data":{"author":[{"name":"Ann"},{"name":"Bo"}]}}`)
-	_, got := e.post(t, "/v1/graphql", `{"query":"{ author { articles { title } } }"}`)
+	_, got = e.post(t, "/v1/graphql", `{"query":"{ author { articles { title } } }"}`)
 	if !strings.Contains(got, `field 'articles' not found in type: 'author'`) {
 		t.Errorf("the dropped table's relationship is still served: %s", got)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,11 +54,21 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 		if err != nil {
 			return nil, err
 		}
-		renamed := metadata.ApplyRenames(st.md, st.cat, cat)
-		purged := metadata.PurgeDropped(renamed, cat)
+		before := st.cat
 		st.cat, st.dbChanged, st.catFresh = cat, true, true
-		if !sameJSON(purged, st.md) {
-			st.md, st.mdChanged = purged, true
+		// check_metadata_consistency: false leaves the metadata as it is;
+		// what no longer matches the database is then reported as
+		// inconsistent instead of being removed.
+		if args.CheckMetadataConsistency == nil || *args.CheckMetadataConsistency {
+			renamed := metadata.ApplyRenames(st.md, before, cat)
+			purged := metadata.PurgeDropped(renamed, cat)
+			if lost := metadata.PurgeLoss(renamed, purged); len(lost) > 0 && !args.Cascade {
+				return nil, metadata.Errorf(metadata.CodeDependencyError, "$",
+					"cannot drop due to the following dependent objects: %s", strings.Join(lost, ", "))
+			}
+			if !sameJSON(purged, st.md) {
+				st.md, st.mdChanged = purged, true
+			}
 		}
 	}
 	return sqlResult(results)
