@@ -46,6 +46,9 @@ type Snapshot struct {
 	Model *metadata.Model
 
 	schemas sync.Map // role → *roleSchema
+
+	cacheOnce sync.Once
+	cache     *planCache
 }
 
 // roleSchema is a role's schema, built once on first use.
@@ -63,12 +66,7 @@ func NewSnapshot(m *metadata.Model) *Snapshot {
 // Schema returns the schema of a role, building it once. Readers of an
 // already built schema take no lock.
 func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
-	key := role
-	if !permissions.SeesAllTables(role) {
-		// No permission is enforced yet, so every other role has the same
-		// empty schema: one copy, however many role names clients send.
-		key = ""
-	}
+	key := schemaKey(role)
 	v, ok := s.schemas.Load(key)
 	if !ok {
 		v, _ = s.schemas.LoadOrStore(key, &roleSchema{})
@@ -78,23 +76,55 @@ func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
 	return rs.schema, rs.err
 }
 
+// schemaKey names the schema a role gets: roles that are bound to get the
+// same schema share one.
+func schemaKey(role string) string {
+	if !permissions.SeesAllTables(role) {
+		// No permission is enforced yet, so every other role has the same
+		// empty schema: one copy, however many role names clients send.
+		return ""
+	}
+	return role
+}
+
+// plans returns the snapshot's plan cache, made on first use; nil when
+// caching is off.
+func (s *Snapshot) plans(size int) *planCache {
+	s.cacheOnce.Do(func() { s.cache = newPlanCache(size) })
+	return s.cache
+}
+
 // Options tune how the engine answers.
 type Options struct {
 	// StringifyNumeric writes bigint, numeric and double precision values as
 	// JSON strings (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
 	StringifyNumeric bool
+	// PlanCacheSize bounds the number of documents and of plans cached per
+	// metadata version: 0 means DefaultPlanCacheSize, a negative size turns
+	// the cache off.
+	PlanCacheSize int
 }
 
 // Engine executes GraphQL requests against the current snapshot.
 type Engine struct {
-	db       *exec.DB
-	sql      sqlgen.Options
-	snapshot atomic.Pointer[Snapshot]
+	db        *exec.DB
+	sql       sqlgen.Options
+	cacheSize int
+	snapshot  atomic.Pointer[Snapshot]
+
+	hits, misses atomic.Int64
 }
+
+// CacheStats says how many requests the plan cache answered and how many
+// it had to plan.
+func (e *Engine) CacheStats() (hits, misses int64) { return e.hits.Load(), e.misses.Load() }
 
 // New returns an engine serving the given snapshot.
 func New(db *exec.DB, snap *Snapshot, opts Options) *Engine {
-	e := &Engine{db: db, sql: sqlgen.Options{StringifyNumeric: opts.StringifyNumeric}}
+	e := &Engine{db: db, sql: sqlgen.Options{StringifyNumeric: opts.StringifyNumeric}, cacheSize: opts.PlanCacheSize}
+	if e.cacheSize == 0 {
+		e.cacheSize = DefaultPlanCacheSize
+	}
 	e.snapshot.Store(snap)
 	return e
 }
@@ -112,20 +142,20 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 	if err != nil {
 		return nil, fmt.Errorf("schema of role %q: %w", role, err)
 	}
-	doc, err := Parse(req.Query)
-	if err != nil {
-		return nil, err
-	}
 	vars, err := plan.DecodeVariables(req.Variables)
 	if err != nil {
+		if _, perr := Parse(req.Query); perr != nil {
+			return nil, perr // a bad query is reported first
+		}
 		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
 	}
-	op, err := plan.Plan(sc, plan.Request{Document: doc, OperationName: req.OperationName, Variables: vars})
+	cp, err := e.compile(snap, sc, role, req, vars)
 	if err != nil {
 		return nil, err
 	}
+	doc, op := cp.doc, cp.op
 	var cols [][]byte
-	if st := sqlgen.Query(op, e.sql); st != nil {
+	if st := cp.stmt; st != nil {
 		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
 			return nil, err
 		}
@@ -158,6 +188,80 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		res.Fields = append(res.Fields, rf)
 	}
 	return res, nil
+}
+
+// compile returns the parsed document, the plan and the statement of a
+// request, from the snapshot's plan cache when it has them (see cache.go).
+func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Request, vars plan.Variables) (*cachedPlan, error) {
+	cache := snap.plans(e.cacheSize)
+	if cache == nil {
+		return e.plan(sc, nil, req, vars)
+	}
+	dk := docKey(schemaKey(role), req)
+	cd, known := cache.docs.Get(dk)
+	if known && cd.rebindable != nil {
+		if cp, ok := cache.plans.Get(planKey(dk, cd.rebindable, vars)); ok {
+			if cp.stmt == nil {
+				e.hits.Add(1)
+				return cp, nil
+			}
+			if st, ok := cp.stmt.Rebind(vars); ok {
+				e.hits.Add(1)
+				return &cachedPlan{doc: cp.doc, op: cp.op, stmt: st}, nil
+			}
+		}
+	}
+	e.misses.Add(1)
+	var doc *ast.Document
+	if known {
+		doc = cd.doc
+	}
+	cp, err := e.plan(sc, doc, req, vars)
+	if err != nil {
+		return nil, err
+	}
+	// The document's rebindable variables are those of its first plan, less
+	// any that a later plan could not bind.
+	rebindable := cp.op.Rebindable
+	if known && cd.rebindable != nil {
+		rebindable = cd.rebindable
+		for name := range cd.rebindable {
+			if vars[name] != nil && !cp.op.Rebindable[name] {
+				rebindable = intersect(cd.rebindable, cp.op.Rebindable)
+				break
+			}
+		}
+	}
+	if !known || len(rebindable) != len(cd.rebindable) || cd.rebindable == nil {
+		cache.docs.Add(dk, &cachedDoc{doc: cp.doc, rebindable: rebindable})
+	}
+	cache.plans.Add(planKey(dk, rebindable, vars), cp)
+	return cp, nil
+}
+
+// plan parses (unless doc is given), plans and compiles a request.
+func (e *Engine) plan(sc *schema.Schema, doc *ast.Document, req Request, vars plan.Variables) (*cachedPlan, error) {
+	if doc == nil {
+		var err error
+		if doc, err = Parse(req.Query); err != nil {
+			return nil, err
+		}
+	}
+	op, err := plan.Plan(sc, plan.Request{Document: doc, OperationName: req.OperationName, Variables: vars})
+	if err != nil {
+		return nil, err
+	}
+	return &cachedPlan{doc: doc, op: op, stmt: sqlgen.Query(op, e.sql)}, nil
+}
+
+func intersect(a, b map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		if b[k] {
+			out[k] = true
+		}
+	}
+	return out
 }
 
 func orNull(b []byte) []byte {

@@ -34,17 +34,14 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 			if v == nil {
 				continue
 			}
-			n, ok := v.(number)
-			if !ok {
-				return typeMismatch(path, "Int", "a 32-bit integer", v)
+			convert := func(x any) (Value, error) { return pageValue(x, path) }
+			val := &Value{}
+			if *val, err = convert(v); err != nil {
+				return err
 			}
-			if !isInt32(string(n)) {
-				return path.Errorf(gqlerr.ParseFailed, "The value %s lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?", haskellScientific(string(n)))
+			if name := variableName(a.Value); name != "" {
+				val.From = p.fromVariable(name, convert)
 			}
-			if len(n) > 0 && n[0] == '-' {
-				return path.Errorf(gqlerr.ValidationFailed, "unexpected negative value")
-			}
-			val := &Value{Text: string(n)}
 			if a.Name.Value == "limit" {
 				rows.Limit = val
 			} else {
@@ -53,6 +50,21 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 		}
 	}
 	return checkDistinctOn(rows, f.path.Key("args"))
+}
+
+// pageValue checks a limit or offset: a non-negative 32-bit integer.
+func pageValue(v any, path gqlerr.Path) (Value, error) {
+	n, ok := v.(number)
+	if !ok {
+		return Value{}, typeMismatch(path, "Int", "a 32-bit integer", v)
+	}
+	if !isInt32(string(n)) {
+		return Value{}, path.Errorf(gqlerr.ParseFailed, "The value %s lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?", haskellScientific(string(n)))
+	}
+	if len(n) > 0 && n[0] == '-' {
+		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected negative value")
+	}
+	return Value{Text: string(n)}, nil
 }
 
 // checkDistinctOn enforces Postgres' rule, which Hasura reports itself:
@@ -163,6 +175,7 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 		return nil, typeMismatch(path, in.Name, "an object", v)
 	}
 	var out []BoolExp
+	var err error
 	for i, key := range obj.keys {
 		val := obj.vals[i]
 		kp := path.Key(key)
@@ -188,30 +201,43 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 				return nil, typeMismatch(kp, "Boolean", "a boolean", val)
 			}
 			cmp.IsNull = b
-		case schema.OperandList:
-			list, ok := val.([]any)
-			if !ok {
-				list = []any{val}
-			}
-			cmp.Value = Value{IsList: true, Type: c.Type, List: make([]string, 0, len(list))}
-			for j, item := range list {
-				if item == nil {
-					return nil, kp.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
-				}
-				text, err := scalarText(item, c.Scalar, c.Type, kp.Index(j))
-				if err != nil {
-					return nil, err
-				}
-				cmp.Value.List = append(cmp.Value.List, text)
-			}
 		default:
-			sv, err := scalarValue(val, c.Scalar, c.Type, kp)
-			if err != nil {
+			convert := func(x any) (Value, error) { return operandValue(x, op.Shape, c, kp) }
+			if cmp.Value, err = convert(val); err != nil {
 				return nil, err
 			}
-			cmp.Value = sv
+			if name := obj.source(key); name != "" {
+				cmp.Value.From = p.fromVariable(name, convert)
+			}
 		}
 		out = append(out, cmp)
+	}
+	return out, nil
+}
+
+// operandValue checks the operand of a comparison operator that takes a
+// value or a list of values of column c.
+func operandValue(v any, shape schema.OperandShape, c *schema.Column, path gqlerr.Path) (Value, error) {
+	if v == nil {
+		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+	}
+	if shape != schema.OperandList {
+		return scalarValue(v, c.Scalar, c.Type, path)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	out := Value{IsList: true, Type: c.Type, List: make([]string, 0, len(list))}
+	for j, item := range list {
+		if item == nil {
+			return Value{}, path.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+		}
+		text, err := scalarText(item, c.Scalar, c.Type, path.Index(j))
+		if err != nil {
+			return Value{}, err
+		}
+		out.List = append(out.List, text)
 	}
 	return out, nil
 }

@@ -10,6 +10,10 @@ import (
 type Operation struct {
 	// Fields are the root fields, in response order.
 	Fields []RootField
+	// Rebindable lists the variables whose every use became a Value with
+	// From set: the SQL does not depend on their values, only on whether
+	// they are null. Other variables may shape the SQL.
+	Rebindable map[string]bool
 }
 
 // RootKind tells how a root field is answered.
@@ -181,4 +185,17 @@ type Value struct {
 	// Type is the Postgres type the value is cast to (nil: integer for
 	// limit/offset).
 	Type *catalog.Type
+	// From is set when the value is a variable's whole value: the plan
+	// cache binds a later request's value of that variable through it
+	// instead of planning again.
+	From *VarSource
+}
+
+// VarSource says how a value is computed from a variable.
+type VarSource struct {
+	Name string
+	// Convert checks a value of the variable exactly as the planner checked
+	// it here and returns what takes this value's place; an error sends the
+	// request down the full planning path, which reports it.
+	Convert func(any) (Value, error)
 }

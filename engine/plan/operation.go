@@ -21,6 +21,9 @@ type planner struct {
 	fragments map[string]*ast.FragmentDefinition
 	varDefs   map[string]*ast.VariableDefinition
 	vars      Variables
+	// uses counts how often each variable's value was read, bound how
+	// often such a read became a Value with a VarSource (see rebindable).
+	uses, bound map[string]int
 }
 
 // Plan checks the selected operation of a request against a role's schema
@@ -35,6 +38,8 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 		fragments: map[string]*ast.FragmentDefinition{},
 		varDefs:   map[string]*ast.VariableDefinition{},
 		vars:      req.Variables,
+		uses:      map[string]int{},
+		bound:     map[string]int{},
 	}
 	for _, d := range req.Document.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok {
@@ -53,7 +58,39 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 	if len(op.Directives) > 0 {
 		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "directive %q is not allowed on a query", op.Directives[0].Name.Value)
 	}
-	return p.rootFields(op.SelectionSet)
+	plan, err := p.rootFields(op.SelectionSet)
+	if err != nil {
+		return nil, err
+	}
+	plan.Rebindable = p.rebindable()
+	return plan, nil
+}
+
+// fromVariable records that a value is the whole value of variable name,
+// computed by convert, and returns its source.
+func (p *planner) fromVariable(name string, convert func(any) (Value, error)) *VarSource {
+	p.bound[name]++
+	return &VarSource{Name: name, Convert: convert}
+}
+
+// rebindable lists the variables every use of which became a Value with a
+// source: a new value of theirs changes arguments, never the SQL text.
+func (p *planner) rebindable() map[string]bool {
+	out := map[string]bool{}
+	for name, n := range p.uses {
+		if p.bound[name] == n {
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// variableName returns the name of the variable an AST value is, or "".
+func variableName(v ast.Value) string {
+	if vr, ok := v.(*ast.Variable); ok {
+		return vr.Name.Value
+	}
+	return ""
 }
 
 // SelectOperation picks the operation a request runs.

@@ -128,12 +128,13 @@ func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
 		if err != nil {
 			return nil, err
 		}
-		if v == nil {
-			return nil, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
-		}
-		val, err := scalarValue(v, c.Scalar, c.Type, path)
+		convert := func(x any) (Value, error) { return operandValue(x, schema.OperandScalar, c, path) }
+		val, err := convert(v)
 		if err != nil {
 			return nil, err
+		}
+		if name := variableName(av); name != "" {
+			val.From = p.fromVariable(name, convert)
 		}
 		where = append(where, Compare{Column: c.Info.Name, Type: c.Type, Op: "_eq", Value: val})
 	}

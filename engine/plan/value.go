@@ -26,6 +26,9 @@ type (
 	object    struct {
 		keys []string
 		vals []any
+		// vars names, for a key whose value was written as a variable in
+		// the query, that variable (see source).
+		vars map[string]string
 	}
 )
 
@@ -115,6 +118,17 @@ func (o *object) set(k string, v any) {
 	o.vals = append(o.vals, v)
 }
 
+// setSource records that key's value is variable name's.
+func (o *object) setSource(key, name string) {
+	if o.vars == nil {
+		o.vars = map[string]string{}
+	}
+	o.vars[key] = name
+}
+
+// source returns the variable key's value was written as, or "".
+func (o *object) source(key string) string { return o.vars[key] }
+
 // get returns the value of a key and whether it is present.
 func (o *object) get(k string) (any, bool) {
 	for i, have := range o.keys {
@@ -133,6 +147,7 @@ func (p *planner) valueOf(v ast.Value, path gqlerr.Path) (any, error) {
 		if _, declared := p.varDefs[name]; !declared {
 			return nil, path.Errorf(gqlerr.ValidationFailed, "unbound variable %q", name)
 		}
+		p.uses[name]++
 		val, ok := p.vars[name]
 		if !ok {
 			return nil, nil
@@ -169,6 +184,9 @@ func (p *planner) valueOf(v ast.Value, path gqlerr.Path) (any, error) {
 				return nil, path.Errorf(gqlerr.ValidationFailed, "the following fields are specified more than once: %s", f.Name.Value)
 			}
 			obj.set(f.Name.Value, fv)
+			if name := variableName(f.Value); name != "" {
+				obj.setSource(f.Name.Value, name)
+			}
 		}
 		return obj, nil
 	case nil:

@@ -33,6 +33,7 @@ type testServer struct {
 	// statements counts the statements the engine's pool has run.
 	statements      *atomic.Int64
 	inconsistencies []metadata.Inconsistency
+	engine          *gql.Engine
 }
 
 type serverOptions struct {
@@ -100,16 +101,17 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	if len(snap.Model.Inconsistencies) > 0 && !opts.inconsistent {
 		t.Fatalf("example metadata is inconsistent: %+v", snap.Model.Inconsistencies)
 	}
+	engine := gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify})
 	srv := server.New(server.Config{
 		Auth:          auth.New(auth.Config{AdminSecret: opts.adminSecret}),
-		Engine:        gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify}),
+		Engine:        engine,
 		Version:       "v-test",
 		EnableConsole: true,
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	count.Store(0)
-	return &testServer{URL: ts.URL, statements: &count, inconsistencies: snap.Model.Inconsistencies}
+	return &testServer{URL: ts.URL, statements: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine}
 }
 
 // countingTracer counts the statements a pool sends.

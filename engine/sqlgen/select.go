@@ -57,10 +57,10 @@ func (g *gen) rows(s *plan.Select, a, outer string) {
 		g.orderItems(s.From.OrderBy, inner)
 	}
 	if s.From.Limit != nil {
-		g.write(" LIMIT ", g.bind(s.From.Limit.Text), "::integer")
+		g.write(" LIMIT ", g.bindValue(*s.From.Limit), "::integer")
 	}
 	if s.From.Offset != nil {
-		g.write(" OFFSET ", g.bind(s.From.Offset.Text), "::integer")
+		g.write(" OFFSET ", g.bindValue(*s.From.Offset), "::integer")
 	}
 	g.write(") AS ", a)
 }

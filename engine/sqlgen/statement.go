@@ -12,6 +12,36 @@ import (
 type Statement struct {
 	SQL  string
 	Args []any
+	// Slots are the arguments that hold a variable's value (see Rebind).
+	Slots []Slot
+}
+
+// Slot is an argument whose value comes from a variable.
+type Slot struct {
+	Arg    int // index in Args
+	Source *plan.VarSource
+	// List says whether the argument is the text[] of a list value.
+	List bool
+}
+
+// Rebind returns the statement with the variables' new values in their
+// slots. The SQL text is shared; ok is false when a value fails the
+// planner's checks or is null where the statement was compiled for a
+// value, and the request must then be planned again.
+func (s *Statement) Rebind(vars plan.Variables) (out *Statement, ok bool) {
+	args := append([]any(nil), s.Args...)
+	for _, sl := range s.Slots {
+		v, err := sl.Source.Convert(vars[sl.Source.Name])
+		if err != nil || v.Null || v.IsList != sl.List {
+			return nil, false
+		}
+		if v.IsList {
+			args[sl.Arg] = v.List
+		} else {
+			args[sl.Arg] = v.Text
+		}
+	}
+	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots}, true
 }
 
 // gen accumulates SQL text and arguments.
@@ -22,6 +52,7 @@ type gen struct {
 
 	sb     strings.Builder
 	args   []any
+	slots  []Slot
 	keys   map[string]int // text constants (JSON keys) already bound
 	nalias int
 }
@@ -60,13 +91,29 @@ func (g *gen) text(s string) string {
 
 // value binds a user value, cast to its type.
 func (g *gen) value(v plan.Value) string {
-	if v.IsList {
-		return "(" + g.bind(v.List) + "::text[])::" + typeName(v.Type) + "[]"
-	}
 	if v.Null {
 		return "NULL::" + typeName(v.Type)
 	}
-	return g.bind(v.Text) + "::" + typeName(v.Type)
+	ph := g.bindValue(v)
+	if v.IsList {
+		return "(" + ph + "::text[])::" + typeName(v.Type) + "[]"
+	}
+	return ph + "::" + typeName(v.Type)
+}
+
+// bindValue adds the argument of a non-null user value, noting the slot
+// when the value is a variable's.
+func (g *gen) bindValue(v plan.Value) string {
+	var ph string
+	if v.IsList {
+		ph = g.bind(v.List)
+	} else {
+		ph = g.bind(v.Text)
+	}
+	if v.From != nil {
+		g.slots = append(g.slots, Slot{Arg: len(g.args) - 1, Source: v.From, List: v.IsList})
+	}
+	return ph
 }
 
 // Options tune the SQL of GraphQL operations.
@@ -98,5 +145,5 @@ func Query(op *plan.Operation, opts Options) *Statement {
 	if n == 0 {
 		return nil
 	}
-	return &Statement{SQL: g.sb.String(), Args: g.args}
+	return &Statement{SQL: g.sb.String(), Args: g.args, Slots: g.slots}
 }
