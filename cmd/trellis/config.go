@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/trellis-gql/trellis/engine/gql"
 	"log/slog"
 	"os"
 	"strings"
@@ -20,6 +21,7 @@ type serveConfig struct {
 	ConsoleAssetsDir string
 	DevMode          bool
 	StringifyNumeric bool
+	PlanCacheSize    int
 	CORSDomain       string
 	DisableCORS      bool
 	LogLevel         string
@@ -42,6 +44,7 @@ var settings = []setting{
 	{"console-assets-dir", []string{"TRELLIS_CONSOLE_ASSETS_DIR", "HASURA_GRAPHQL_CONSOLE_ASSETS_DIR"}, "serve the console's assets from this folder instead of a CDN"},
 	{"dev-mode", []string{"TRELLIS_DEV_MODE", "HASURA_GRAPHQL_DEV_MODE"}, "include internal error detail (SQL errors) in responses"},
 	{"stringify-numeric-types", []string{"TRELLIS_STRINGIFY_NUMERIC_TYPES", "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES"}, "write bigint, numeric and double precision values as JSON strings"},
+	{"plan-cache-size", []string{"TRELLIS_PLAN_CACHE_SIZE"}, "documents and plans kept per metadata version (each); 0 turns the plan cache off"},
 	{"cors-domain", []string{"TRELLIS_CORS_DOMAIN", "HASURA_GRAPHQL_CORS_DOMAIN"}, "browser origins allowed to call the API: * or a comma-separated list"},
 	{"disable-cors", []string{"TRELLIS_DISABLE_CORS", "HASURA_GRAPHQL_DISABLE_CORS"}, "send no CORS headers"},
 	{"log-level", []string{"TRELLIS_LOG_LEVEL", "HASURA_GRAPHQL_LOG_LEVEL"}, "debug, info, warn or error"},
@@ -65,6 +68,7 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ConsoleAssetsDir, "console-assets-dir", "", help("console-assets-dir"))
 	fs.BoolVar(&c.DevMode, "dev-mode", false, help("dev-mode"))
 	fs.BoolVar(&c.StringifyNumeric, "stringify-numeric-types", false, help("stringify-numeric-types"))
+	fs.IntVar(&c.PlanCacheSize, "plan-cache-size", gql.DefaultPlanCacheSize, help("plan-cache-size"))
 	fs.StringVar(&c.CORSDomain, "cors-domain", "*", help("cors-domain"))
 	fs.BoolVar(&c.DisableCORS, "disable-cors", false, help("disable-cors"))
 	fs.StringVar(&c.LogLevel, "log-level", "info", help("log-level"))

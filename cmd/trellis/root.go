@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	}
 	log.Info("metadata loaded", "resource_version", version, "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
 
-	engine := gql.New(db, snap, gql.Options{StringifyNumeric: cfg.StringifyNumeric})
+	engine := gql.New(db, snap, gql.Options{StringifyNumeric: cfg.StringifyNumeric, PlanCacheSize: planCacheSize(cfg.PlanCacheSize)})
 	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine, Logger: log})
 	api.SetVersion(version)
 	var listening sync.WaitGroup
@@ -121,4 +121,12 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	return server.ListenAndServe(ctx, addr, srv.Handler(), func(a net.Addr) {
 		log.Info("serving", "graphql", fmt.Sprintf("http://%s/v1/graphql", a), "console", cfg.EnableConsole)
 	})
+}
+
+// planCacheSize maps the flag (0: off) onto gql.Options (negative: off).
+func planCacheSize(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
