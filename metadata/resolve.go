@@ -34,11 +34,15 @@ func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
 	owners := r.tables(src.Tables)
 	for i, t := range r.order {
 		r.relationships(t, &src.Tables[owners[i]], owners[i])
+		r.computedFields(t, &src.Tables[owners[i]], owners[i])
 	}
 	m.Tables = r.order
 	for _, is := range r.issues {
 		m.Inconsistencies = append(m.Inconsistencies, is...)
 	}
+	var fnIssues []Inconsistency
+	m.Functions, fnIssues = r.functions(src.Functions)
+	m.Inconsistencies = append(m.Inconsistencies, fnIssues...)
 	return m
 }
 
