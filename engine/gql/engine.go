@@ -26,6 +26,9 @@ type Request struct {
 	Query         string          `json:"query"`
 	Variables     json.RawMessage `json:"variables,omitempty"`
 	OperationName string          `json:"operationName,omitempty"`
+	// SessionVars are the request's x-hasura-* session variables (names
+	// lower-cased); they come from headers, not from the posted JSON.
+	SessionVars map[string]string `json:"-"`
 }
 
 // Result is the data of a successful operation: each root field's response
@@ -125,7 +128,9 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		return nil, err
 	}
 	var cols [][]byte
-	if st := sqlgen.Query(op, e.sql); st != nil {
+	opts := e.sql
+	opts.Session = sessionJSON(role, req.SessionVars)
+	if st := sqlgen.Query(op, opts); st != nil {
 		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
 			return nil, err
 		}
@@ -182,4 +187,20 @@ func Parse(query string) (*ast.Document, error) {
 		return nil, e
 	}
 	return doc, nil
+}
+
+// sessionJSON is the session as SQL functions receive it (a function's
+// session_argument): the session variables and x-hasura-role, as a JSON
+// object with sorted keys.
+func sessionJSON(role string, vars map[string]string) string {
+	all := make(map[string]string, len(vars)+1)
+	for k, v := range vars {
+		all[k] = v
+	}
+	all["x-hasura-role"] = role
+	b, err := json.Marshal(all) // encoding/json sorts map keys
+	if err != nil {
+		return "{}" // unreachable: a map of strings always encodes
+	}
+	return string(b)
 }

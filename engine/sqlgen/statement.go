@@ -19,6 +19,9 @@ type gen struct {
 	// stringify writes bigint, numeric and double precision values as JSON
 	// strings (Options.StringifyNumeric).
 	stringify bool
+	// session is the session variables' JSON, the value of a function's
+	// session argument.
+	session string
 
 	sb     strings.Builder
 	args   []any
@@ -75,12 +78,15 @@ type Options struct {
 	// JSON strings, which JavaScript clients cannot read as numbers without
 	// losing precision (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
 	StringifyNumeric bool
+	// Session is the JSON object of the request's session variables,
+	// passed to functions that take a session argument; "" means {}.
+	Session string
 }
 
 // Query compiles the root fields of an operation that read the database into
 // one statement, or returns nil when none does.
 func Query(op *plan.Operation, opts Options) *Statement {
-	g := &gen{stringify: opts.StringifyNumeric}
+	g := &gen{stringify: opts.StringifyNumeric, session: opts.Session}
 	n := 0
 	for _, f := range op.Fields {
 		if f.Kind != plan.RootSelect {
