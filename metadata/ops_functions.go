@@ -7,9 +7,11 @@ import (
 	"github.com/trellis-gql/trellis/engine/catalog"
 )
 
-// Functions and computed fields. track_function checks that the function
-// exists in the primary source's catalog; the other operations check only
-// the shape of their arguments and the names already in the document.
+// Functions and computed fields. track_function and add_computed_field
+// leave the checks against the primary source's catalog to Resolve
+// (resolve_functions.go), whose inconsistencies they report as their own;
+// the operations themselves check the shape of their arguments and the
+// names already in the document.
 
 // functionName reads the "function" of a tracked function entry.
 func functionName(raw json.RawMessage) (TableName, bool) {
@@ -88,17 +90,14 @@ func opTrackFunction(o *opCtx, a *value) (json.RawMessage, error) {
 	if s.entry(f.Function) >= 0 {
 		return nil, Errorf(CodeNotSupported, "$.args", "table with name %s already exists", name)
 	}
-	if cat := o.catFor(s.Name); cat != nil {
-		if reason := functionProblem(cat, f.Function); reason != "" {
-			return nil, inconsistentError([]Inconsistency{functionInconsistency(f.Function, s.Name, reason)})
-		}
-	}
 	raw, err := marshal(f)
 	if err != nil {
 		return nil, err
 	}
 	s.Functions = append(s.Functions, raw)
-	o.touch(s.Name, "", "")
+	// Resolve checks the function against the catalog (when the source is
+	// the primary one) and its problems are reported as this operation's.
+	o.touch(s.Name, "function", functionInconsistency(f.Function, s.Name, "").Name)
 	return success(), nil
 }
 

@@ -8,17 +8,13 @@ import (
 	"github.com/trellis-gql/trellis/engine/catalog"
 )
 
-// functionCatalog is testCatalog with functions: search_articles and
-// get_session, author_full_name for a computed field, app.search, and pick
-// with two overloads.
+// functionCatalog is testCatalog (search_articles, get_session,
+// author_full_name, app.search) with pick, which has two overloads.
 func functionCatalog() *catalog.Catalog {
 	c := testCatalog()
-	c.Functions = map[catalog.QualifiedName][]*catalog.Function{}
-	for i, n := range []catalog.QualifiedName{
-		qn("public", "search_articles"), qn("public", "get_session"), qn("public", "author_full_name"),
-		qn("app", "search"), qn("public", "pick"), qn("public", "pick"),
-	} {
-		c.Functions[n] = append(c.Functions[n], &catalog.Function{Name: n, OID: uint32(1000 + i)})
+	n := qn("public", "pick")
+	for i := range 2 {
+		c.Functions[n] = append(c.Functions[n], &catalog.Function{Name: n, OID: uint32(2000 + i), ReturnTypeOID: oidArticleRow, ReturnsSet: true, Volatility: 's'})
 	}
 	return c
 }
@@ -125,7 +121,7 @@ func TestTrackFunction(t *testing.T) {
 // Hasura's fixtures drop a function with run_sql in teardown and track it
 // again in the next setup: the purge must forget it.
 func TestTrackFunctionAfterPurge(t *testing.T) {
-	md := parseDoc(t, `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[],"functions":[{"function":"search_articles"}]}]}`)
+	md := parseDoc(t, `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[{"table":"article"}],"functions":[{"function":"search_articles"}]}]}`)
 	dropped := functionCatalog()
 	delete(dropped.Functions, qn("public", "search_articles"))
 	purged := PurgeDropped(md, dropped)
@@ -179,7 +175,9 @@ func TestPurgeDroppedFunctions(t *testing.T) {
 	}
 
 	// A catalog without functions removes them all, but not the others.
-	got = PurgeDropped(md, testCatalog())
+	noFunctions := testCatalog()
+	noFunctions.Functions = nil
+	got = PurgeDropped(md, noFunctions)
 	if fns := got.Sources[0].Functions; len(fns) != 1 || string(fns[0]) != `{"function":7}` {
 		t.Errorf("functions with no function in the catalog: %s", fns)
 	}

@@ -16,7 +16,9 @@ const DefaultSource = "default"
 // fatal. A table is left out when it does not exist, is listed twice, or
 // its column configuration names a missing column; a relationship when its
 // foreign key or columns are missing, its target is not tracked, or its
-// name clashes with a column or another relationship. Output follows
+// name clashes with a column or another relationship; a computed field or
+// tracked function when its SQL function does not fit (resolve_functions.go).
+// Output follows
 // metadata order; inconsistencies of a table come before those of its
 // relationships.
 func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
@@ -34,11 +36,15 @@ func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
 	owners := r.tables(src.Tables)
 	for i, t := range r.order {
 		r.relationships(t, &src.Tables[owners[i]], owners[i])
+		r.computedFields(t, &src.Tables[owners[i]], owners[i])
 	}
 	m.Tables = r.order
 	for _, is := range r.issues {
 		m.Inconsistencies = append(m.Inconsistencies, is...)
 	}
+	var fnIssues []Inconsistency
+	m.Functions, fnIssues = r.functions(src.Functions)
+	m.Inconsistencies = append(m.Inconsistencies, fnIssues...)
 	return m
 }
 

@@ -47,11 +47,44 @@ func testCatalog() *catalog.Catalog {
 			catalog.ForeignKey{Name: "twin_a", Columns: []string{"x"}, RefTable: qn("public", "author"), RefColumns: []string{"id"}},
 			catalog.ForeignKey{Name: "twin_b", Columns: []string{"x"}, RefTable: qn("public", "author"), RefColumns: []string{"id"}}),
 	}
-	c := &catalog.Catalog{Tables: map[catalog.QualifiedName]*catalog.Table{}}
+	c := &catalog.Catalog{Tables: map[catalog.QualifiedName]*catalog.Table{}, Types: map[uint32]*catalog.Type{}}
 	for _, t := range tables {
 		c.Tables[t.Name] = t
 	}
+	addTestFunctions(c)
 	return c
+}
+
+// Types and functions of testCatalog: text, json and the row types of
+// author and article, and
+//
+//	search_articles(search text) → SETOF article (stable)
+//	get_session(hasura_session json) → SETOF article (stable)
+//	author_full_name(author) → text (stable)
+//	app.search() → SETOF article (stable)
+const (
+	oidText, oidJSON, oidAuthorRow, oidArticleRow = 25, 114, 90001, 90002
+)
+
+func addTestFunctions(c *catalog.Catalog) {
+	for _, t := range []*catalog.Type{
+		{OID: oidText, Schema: "pg_catalog", Name: "text", Kind: catalog.TypeBase, Category: 'S'},
+		{OID: oidJSON, Schema: "pg_catalog", Name: "json", Kind: catalog.TypeBase, Category: 'U'},
+		{OID: oidAuthorRow, Schema: "public", Name: "author", Kind: catalog.TypeComposite, Category: 'C'},
+		{OID: oidArticleRow, Schema: "public", Name: "article", Kind: catalog.TypeComposite, Category: 'C'},
+	} {
+		c.Types[t.OID] = t
+	}
+	c.Functions = map[catalog.QualifiedName][]*catalog.Function{}
+	for i, f := range []*catalog.Function{
+		{Name: qn("public", "search_articles"), Args: []catalog.FunctionArg{{Name: "search", TypeOID: oidText}}, ReturnTypeOID: oidArticleRow, ReturnsSet: true},
+		{Name: qn("public", "get_session"), Args: []catalog.FunctionArg{{Name: "hasura_session", TypeOID: oidJSON}}, ReturnTypeOID: oidArticleRow, ReturnsSet: true},
+		{Name: qn("public", "author_full_name"), Args: []catalog.FunctionArg{{Name: "author_row", TypeOID: oidAuthorRow}}, ReturnTypeOID: oidText},
+		{Name: qn("app", "search"), ReturnTypeOID: oidArticleRow, ReturnsSet: true},
+	} {
+		f.OID, f.Volatility = uint32(1000+i), 's'
+		c.Functions[f.Name] = append(c.Functions[f.Name], f)
+	}
 }
 
 func fkRel(name string, cols ...string) RelationshipEntry {

@@ -9,7 +9,10 @@ type Model struct {
 	Catalog *catalog.Catalog
 	// Tables are the consistent tracked tables of the default source, in
 	// metadata order.
-	Tables          []*Table
+	Tables []*Table
+	// Functions are the consistent tracked functions of the default
+	// source, in metadata order.
+	Functions       []*Function
 	Inconsistencies []Inconsistency
 }
 
@@ -25,6 +28,8 @@ type Table struct {
 	// ObjectRelationships and ArrayRelationships are in metadata order.
 	ObjectRelationships []*Relationship
 	ArrayRelationships  []*Relationship
+	// ComputedFields are in metadata order.
+	ComputedFields []*ComputedField
 }
 
 // RelKind tells object from array relationships.

@@ -26,6 +26,9 @@ type Request struct {
 	Query         string          `json:"query"`
 	Variables     json.RawMessage `json:"variables,omitempty"`
 	OperationName string          `json:"operationName,omitempty"`
+	// SessionVars are the request's x-hasura-* session variables (names
+	// lower-cased); they come from headers, not from the posted JSON.
+	SessionVars map[string]string `json:"-"`
 }
 
 // Result is the data of a successful operation: each root field's response
@@ -149,7 +152,7 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		}
 		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
 	}
-	cp, err := e.compile(snap, sc, role, req, vars)
+	cp, err := e.compile(snap, sc, role, req, vars, sessionJSON(role, req.SessionVars))
 	if err != nil {
 		return nil, err
 	}
@@ -192,10 +195,10 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 
 // compile returns the parsed document, the plan and the statement of a
 // request, from the snapshot's plan cache when it has them (see cache.go).
-func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Request, vars plan.Variables) (*cachedPlan, error) {
+func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Request, vars plan.Variables, session string) (*cachedPlan, error) {
 	cache := snap.plans(e.cacheSize)
 	if cache == nil {
-		return e.plan(sc, nil, req, vars)
+		return e.plan(sc, nil, req, vars, session)
 	}
 	dk := docKey(schemaKey(role), req)
 	cd, known := cache.docs.Get(dk)
@@ -205,7 +208,7 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 				e.hits.Add(1)
 				return cp, nil
 			}
-			if st, ok := cp.stmt.Rebind(vars); ok {
+			if st, ok := cp.stmt.Rebind(vars, session); ok {
 				e.hits.Add(1)
 				return &cachedPlan{doc: cp.doc, op: cp.op, stmt: st}, nil
 			}
@@ -216,7 +219,7 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 	if known {
 		doc = cd.doc
 	}
-	cp, err := e.plan(sc, doc, req, vars)
+	cp, err := e.plan(sc, doc, req, vars, session)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +243,7 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 }
 
 // plan parses (unless doc is given), plans and compiles a request.
-func (e *Engine) plan(sc *schema.Schema, doc *ast.Document, req Request, vars plan.Variables) (*cachedPlan, error) {
+func (e *Engine) plan(sc *schema.Schema, doc *ast.Document, req Request, vars plan.Variables, session string) (*cachedPlan, error) {
 	if doc == nil {
 		var err error
 		if doc, err = Parse(req.Query); err != nil {
@@ -251,7 +254,9 @@ func (e *Engine) plan(sc *schema.Schema, doc *ast.Document, req Request, vars pl
 	if err != nil {
 		return nil, err
 	}
-	return &cachedPlan{doc: doc, op: op, stmt: sqlgen.Query(op, e.sql)}, nil
+	opts := e.sql
+	opts.Session = session
+	return &cachedPlan{doc: doc, op: op, stmt: sqlgen.Query(op, opts)}, nil
 }
 
 func intersect(a, b map[string]bool) map[string]bool {
@@ -286,4 +291,20 @@ func Parse(query string) (*ast.Document, error) {
 		return nil, e
 	}
 	return doc, nil
+}
+
+// sessionJSON is the session as SQL functions receive it (a function's
+// session_argument): the session variables and x-hasura-role, as a JSON
+// object with sorted keys.
+func sessionJSON(role string, vars map[string]string) string {
+	all := make(map[string]string, len(vars)+1)
+	for k, v := range vars {
+		all[k] = v
+	}
+	all["x-hasura-role"] = role
+	b, err := json.Marshal(all) // encoding/json sorts map keys
+	if err != nil {
+		return "{}" // unreachable: a map of strings always encodes
+	}
+	return string(b)
 }

@@ -42,6 +42,9 @@ type RootField struct {
 // Select reads rows of a table and shapes them into JSON.
 type Select struct {
 	Table *catalog.Table
+	// Function, when set, gives the rows instead of Table: a tracked
+	// function or a table computed field, whose rows have Table's type.
+	Function *FunctionCall
 	// Shape says what JSON the select produces.
 	Shape Shape
 	From  Rows
@@ -84,6 +87,7 @@ const (
 	FieldColumn   FieldKind = iota // a column
 	FieldTypename                  // a constant string
 	FieldSelect                    // a nested select (relationship)
+	FieldComputed                  // a scalar computed field: Call on the row
 )
 
 // Field is one key of a row object.
@@ -91,10 +95,12 @@ type Field struct {
 	Alias  string
 	Kind   FieldKind
 	Column string // FieldColumn: the column name
-	// Type is the column's type (FieldColumn).
+	// Type is the column's type (FieldColumn), or the computed field's
+	// (FieldComputed).
 	Type   *catalog.Type
-	Text   string  // FieldTypename
-	Select *Select // FieldSelect
+	Text   string        // FieldTypename
+	Select *Select       // FieldSelect
+	Call   *FunctionCall // FieldComputed
 }
 
 // AggKind tells how an aggregate field is computed.

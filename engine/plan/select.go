@@ -90,6 +90,10 @@ func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
 		sel.From.Where = where
 	case schema.FieldSelectAggregate, schema.FieldArrayRelAggregate:
 		sel.Shape = ShapeAggregate
+	case schema.FieldFunction, schema.FieldFunctionAggregate, schema.FieldComputedTable:
+		if err := p.functionRows(f, sf, sel); err != nil {
+			return nil, err
+		}
 	}
 	if sf.Kind != schema.FieldSelectByPk && sf.Kind != schema.FieldObjectRel {
 		if err := p.listArgs(f, t, &sel.From); err != nil {
@@ -183,6 +187,11 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 			}
 			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type})
 			return nil
+		}
+		if sf.Kind == schema.FieldComputedScalar {
+			cf, err := p.computedScalar(s, sf)
+			out = append(out, cf)
+			return err
 		}
 		nested, err := p.tableField(s, sf)
 		if err != nil {

@@ -46,6 +46,8 @@ func Build(m *metadata.Model, role string) (*Schema, error) {
 	}
 	b.collectTables()
 	b.collectRelationships()
+	b.collectComputedFields()
+	b.collectFunctions()
 	b.lookup()
 	b.s.builder = b
 	return b.s, nil
@@ -70,6 +72,8 @@ type builder struct {
 	s      *Schema
 	tables []*Table
 	byName map[catalog.QualifiedName]*Table
+	// functions are the tracked functions exposed in query_root.
+	functions []*Function
 
 	usedTypes, usedRoots map[string]bool
 
@@ -200,6 +204,7 @@ func (b *builder) lookup() {
 			b.s.owner[name] = t
 		}
 	}
+	b.functionRootFields(root)
 }
 
 // Object returns the output object type with the given name, or nil.
@@ -235,6 +240,7 @@ func (t *Table) objects() map[string]*Object {
 				obj.Fields[agg] = &Field{Name: agg, Kind: FieldArrayRelAggregate, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Aggregate}
 			}
 		}
+		t.computedObjectFields(obj)
 		objs[obj.Name] = obj
 
 		objs[n.Aggregate] = &Object{Name: n.Aggregate, Kind: ObjAggregate, Table: t, Fields: map[string]*Field{

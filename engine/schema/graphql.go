@@ -49,6 +49,7 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 			}
 		}
 	}
+	b.functionGraphQLFields(root)
 	query := graphql.NewObject(graphql.ObjectConfig{Name: QueryRoot, Fields: root})
 	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
 	if err != nil {
@@ -214,6 +215,7 @@ func (b *builder) tableTypes(t *Table) {
 					}
 				}
 			}
+			b.computedGraphQLFields(t, f)
 			return f
 		}),
 	})

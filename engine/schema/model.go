@@ -72,6 +72,10 @@ const (
 	FieldAggOp                              // sum, avg, … (in <t>_aggregate_fields)
 	FieldAggOpColumn                        // a column in <t>_sum_fields, …
 	FieldNoQueries                          // no_queries_available
+	FieldComputedScalar                     // a computed field returning a scalar
+	FieldComputedTable                      // a computed field returning rows of a table
+	FieldFunction                           // root <fn>: a tracked function's rows
+	FieldFunctionAggregate                  // root <fn>_aggregate
 )
 
 // Field is an output field of an Object.
@@ -82,6 +86,10 @@ type Field struct {
 	Column *Column       // FieldColumn, FieldAggOpColumn
 	Rel    *Relationship // FieldObjectRel, FieldArrayRel, FieldArrayRelAggregate
 	AggOp  string        // FieldAggOp, FieldAggOpColumn
+	// Computed is set for FieldComputedScalar and FieldComputedTable,
+	// Function for FieldFunction and FieldFunctionAggregate.
+	Computed *ComputedField
+	Function *Function
 	// Args lists the names of the arguments the field takes.
 	Args map[string]bool
 	// Type is the field's GraphQL type name, without modifiers.
@@ -98,6 +106,8 @@ type Table struct {
 	// Relationships, object ones first, in metadata order.
 	Relationships []*Relationship
 	RelByField    map[string]*Relationship
+	// ComputedFields are the exposed computed fields, in metadata order.
+	ComputedFields []*ComputedField
 	// PrimaryKey is nil for tables without one (views): no _by_pk field.
 	PrimaryKey []*Column
 

@@ -112,3 +112,29 @@ func orDefault(s, def string) string {
 	}
 	return def
 }
+
+// FunctionNames are the generated names of a tracked function: its root
+// fields and its arguments' input type.
+type FunctionNames struct {
+	Select    string // search_articles
+	Aggregate string // search_articles_aggregate
+	Args      string // search_articles_args
+}
+
+// FunctionNamesFor returns a function's names: custom_root_fields, else
+// custom_name (plus "_aggregate"), else the function's name prefixed by its
+// schema when that is not "public". The args type follows custom_name only.
+func FunctionNamesFor(f *metadata.Function) FunctionNames {
+	base := orDefault(f.Config.CustomName, qualifiedBaseName(f.Info.Name))
+	return FunctionNames{
+		Select:    orDefault(f.Config.CustomRootFields.Function, base),
+		Aggregate: orDefault(f.Config.CustomRootFields.FunctionAggregate, base+"_aggregate"),
+		Args:      base + "_args",
+	}
+}
+
+// ComputedFieldArgsName is the input type of a computed field's arguments:
+// <computed field>_<table>_args.
+func ComputedFieldArgsName(t *metadata.Table, field string) string {
+	return field + "_" + tableBaseName(t) + "_args"
+}

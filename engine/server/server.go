@@ -163,6 +163,7 @@ func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw 
 		writeError(buf, err, showInternal)
 		return
 	}
+	req.SessionVars = sess.Vars
 	res, err := s.cfg.Engine.Execute(r.Context(), sess.Role, req)
 	if err != nil {
 		e := gqlerr.As(err)

@@ -27,6 +27,9 @@ var (
 	boolType   = &catalog.Type{OID: 16, Schema: "pg_catalog", Name: "bool", Kind: catalog.TypeBase, Category: 'B'}
 	jsonbType  = &catalog.Type{OID: 3802, Schema: "pg_catalog", Name: "jsonb", Kind: catalog.TypeBase, Category: 'U'}
 	tstzType   = &catalog.Type{OID: 1184, Schema: "pg_catalog", Name: "timestamptz", Kind: catalog.TypeBase, Category: 'D'}
+	jsonType   = &catalog.Type{OID: 114, Schema: "pg_catalog", Name: "json", Kind: catalog.TypeBase, Category: 'U'}
+	authorRow  = &catalog.Type{OID: 90010, Schema: "public", Name: "author", Kind: catalog.TypeComposite, Category: 'C'}
+	articleRow = &catalog.Type{OID: 90011, Schema: "public", Name: "article", Kind: catalog.TypeComposite, Category: 'C'}
 	statusType = &catalog.Type{OID: 90001, Schema: "public", Name: "status", Kind: catalog.TypeEnum, Category: 'E', EnumValues: []string{"draft", "published"}}
 )
 
@@ -58,21 +61,39 @@ func testCatalog() *catalog.Catalog {
 	for _, t := range []*catalog.Table{author, article, edition} {
 		cat.Tables[t.Name] = t
 	}
-	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType} {
+	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, jsonType, authorRow, articleRow} {
 		cat.Types[t.OID] = t
+	}
+	cat.Functions = map[catalog.QualifiedName][]*catalog.Function{}
+	for i, f := range []*catalog.Function{
+		// author_label(author_row author, suffix text DEFAULT …) → text
+		{Name: catalog.QualifiedName{Schema: "public", Name: "author_label"}, ReturnTypeOID: textType.OID,
+			Args: []catalog.FunctionArg{{Name: "author_row", TypeOID: authorRow.OID}, {Name: "suffix", TypeOID: textType.OID, HasDefault: true}}},
+		// author_rated(author, min_rating int) → SETOF article
+		{Name: catalog.QualifiedName{Schema: "public", Name: "author_rated"}, ReturnTypeOID: articleRow.OID, ReturnsSet: true,
+			Args: []catalog.FunctionArg{{TypeOID: authorRow.OID}, {Name: "min_rating", TypeOID: intType.OID}}},
+		// search_articles(search text, hasura_session json, lim int DEFAULT …) → SETOF article
+		{Name: catalog.QualifiedName{Schema: "public", Name: "search_articles"}, ReturnTypeOID: articleRow.OID, ReturnsSet: true,
+			Args: []catalog.FunctionArg{{Name: "search", TypeOID: textType.OID}, {Name: "hasura_session", TypeOID: jsonType.OID}, {Name: "lim", TypeOID: intType.OID, HasDefault: true}}},
+	} {
+		f.OID, f.Volatility = uint32(95000+i), 's'
+		cat.Functions[f.Name] = []*catalog.Function{f}
 	}
 	return cat
 }
 
 const testMetadata = `{"version": 3, "sources": [{"name": "default", "kind": "postgres", "tables": [
   {"table": {"schema": "public", "name": "author"},
+   "computed_fields": [{"name": "label", "definition": {"function": "author_label"}},
+     {"name": "rated", "definition": {"function": "author_rated"}}],
    "array_relationships": [{"name": "articles", "using": {"foreign_key_constraint_on": {"table": "article", "column": "author_id"}}}]},
   {"table": {"schema": "public", "name": "article"},
    "object_relationships": [{"name": "author", "using": {"foreign_key_constraint_on": "author_id"}}],
    "array_relationships": [{"name": "editions", "using": {"manual_configuration": {"remote_table": {"schema": "shop", "name": "edition"}, "column_mapping": {"id": "article_id"}}}}]},
   {"table": {"schema": "shop", "name": "edition"},
    "configuration": {"column_config": {"copies": {"custom_name": "printed"}}}}
-]}]}`
+ ],
+ "functions": [{"function": "search_articles", "configuration": {"session_argument": "hasura_session"}}]}]}`
 
 func testSchema(t testing.TB) *schema.Schema {
 	t.Helper()

@@ -17,7 +17,9 @@ func (g *gen) selectJSON(s *plan.Select, outer string) {
 	case plan.ShapeObject:
 		g.write("(SELECT ")
 		g.rowJSON(s.Fields, a)
-		g.write(" FROM ", Qualified(s.Table.Name), " AS ", a, " WHERE ")
+		g.write(" FROM ")
+		g.source(s, outer)
+		g.write(" AS ", a, " WHERE ")
 		g.rowsCondition(&s.From, a, outer)
 		g.write(" LIMIT 1)")
 	case plan.ShapeArray:
@@ -50,7 +52,9 @@ func (g *gen) rows(s *plan.Select, a, outer string) {
 		}
 		g.write(") ")
 	}
-	g.write("* FROM ", Qualified(s.Table.Name), " AS ", inner, " WHERE ")
+	g.write("* FROM ")
+	g.source(s, outer)
+	g.write(" AS ", inner, " WHERE ")
 	g.rowsCondition(&s.From, inner, outer)
 	if len(s.From.OrderBy) > 0 {
 		g.write(" ORDER BY ")
@@ -144,6 +148,8 @@ func (g *gen) rowJSON(fields []plan.Field, a string) {
 			g.write(g.text(f.Text))
 		case plan.FieldSelect:
 			g.selectJSON(f.Select, a)
+		case plan.FieldComputed:
+			g.computed(f, a)
 		}
 	})
 }

@@ -12,8 +12,10 @@ import (
 type Statement struct {
 	SQL  string
 	Args []any
-	// Slots are the arguments that hold a variable's value (see Rebind).
-	Slots []Slot
+	// Slots are the arguments that hold a variable's value, SessionArgs
+	// those that hold the session variables' JSON (see Rebind).
+	Slots       []Slot
+	SessionArgs []int
 }
 
 // Slot is an argument whose value comes from a variable.
@@ -28,8 +30,11 @@ type Slot struct {
 // slots. The SQL text is shared; ok is false when a value fails the
 // planner's checks or is null where the statement was compiled for a
 // value, and the request must then be planned again.
-func (s *Statement) Rebind(vars plan.Variables) (out *Statement, ok bool) {
+func (s *Statement) Rebind(vars plan.Variables, session string) (out *Statement, ok bool) {
 	args := append([]any(nil), s.Args...)
+	for _, i := range s.SessionArgs {
+		args[i] = sessionOrEmpty(session)
+	}
 	for _, sl := range s.Slots {
 		v, err := sl.Source.Convert(vars[sl.Source.Name])
 		if err != nil || v.Null || v.IsList != sl.List {
@@ -41,7 +46,15 @@ func (s *Statement) Rebind(vars plan.Variables) (out *Statement, ok bool) {
 			args[sl.Arg] = v.Text
 		}
 	}
-	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots}, true
+	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots, SessionArgs: s.SessionArgs}, true
+}
+
+// sessionOrEmpty is the session argument's value: "" stands for {}.
+func sessionOrEmpty(session string) string {
+	if session == "" {
+		return "{}"
+	}
+	return session
 }
 
 // gen accumulates SQL text and arguments.
@@ -49,6 +62,10 @@ type gen struct {
 	// stringify writes bigint, numeric and double precision values as JSON
 	// strings (Options.StringifyNumeric).
 	stringify bool
+	// session is the session variables' JSON, the value of a function's
+	// session argument.
+	session     string
+	sessionArgs []int // the arguments that hold session
 
 	sb     strings.Builder
 	args   []any
@@ -122,12 +139,15 @@ type Options struct {
 	// JSON strings, which JavaScript clients cannot read as numbers without
 	// losing precision (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
 	StringifyNumeric bool
+	// Session is the JSON object of the request's session variables,
+	// passed to functions that take a session argument; "" means {}.
+	Session string
 }
 
 // Query compiles the root fields of an operation that read the database into
 // one statement, or returns nil when none does.
 func Query(op *plan.Operation, opts Options) *Statement {
-	g := &gen{stringify: opts.StringifyNumeric}
+	g := &gen{stringify: opts.StringifyNumeric, session: opts.Session}
 	n := 0
 	for _, f := range op.Fields {
 		if f.Kind != plan.RootSelect {
@@ -145,5 +165,5 @@ func Query(op *plan.Operation, opts Options) *Statement {
 	if n == 0 {
 		return nil
 	}
-	return &Statement{SQL: g.sb.String(), Args: g.args, Slots: g.slots}
+	return &Statement{SQL: g.sb.String(), Args: g.args, Slots: g.slots, SessionArgs: g.sessionArgs}
 }
