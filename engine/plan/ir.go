@@ -91,6 +91,9 @@ type Field struct {
 	Type   *catalog.Type
 	Text   string  // FieldTypename
 	Select *Select // FieldSelect
+	// JSONPath selects a value inside a json/jsonb column (the path
+	// argument): object keys and array indexes, as text.
+	JSONPath []string
 }
 
 // AggKind tells how an aggregate field is computed.
@@ -140,6 +143,10 @@ type Compare struct {
 	Op     string // _eq, _in, _is_null, …
 	Value  Value  // unused for _is_null
 	IsNull bool   // the _is_null operand
+	// Casts converts the column, in order, before comparing (_cast).
+	Casts []*catalog.Type
+	// Args are further operands: distance and use_spheroid of _st_d_within.
+	Args []Value
 }
 
 // Exists is true when a related row satisfies Where.

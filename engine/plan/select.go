@@ -180,7 +180,11 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 			if s.field.SelectionSet != nil {
 				return s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
 			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type})
+			jsonPath, err := p.columnJSONPath(s)
+			if err != nil {
+				return err
+			}
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type, JSONPath: jsonPath})
 			return nil
 		}
 		nested, err := p.tableField(s, sf)

@@ -60,6 +60,9 @@ func (g *gen) text(s string) string {
 
 // value binds a user value, cast to its type.
 func (g *gen) value(v plan.Value) string {
+	if spatial(v.Type) {
+		return g.spatialValue(v)
+	}
 	if v.IsList {
 		return "(" + g.bind(v.List) + "::text[])::" + typeName(v.Type) + "[]"
 	}

@@ -65,7 +65,10 @@ func (g *gen) junction(terms []plan.BoolExp, sep, empty, a string) {
 }
 
 func (g *gen) compare(c plan.Compare, a string) {
-	col := a + "." + Ident(c.Column)
+	col := subject(c, a)
+	if g.typeCompare(c, col) {
+		return
+	}
 	switch c.Op {
 	case "_is_null":
 		if c.IsNull {
