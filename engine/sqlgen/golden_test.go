@@ -28,6 +28,9 @@ var (
 	jsonbType  = &catalog.Type{OID: 3802, Schema: "pg_catalog", Name: "jsonb", Kind: catalog.TypeBase, Category: 'U'}
 	tstzType   = &catalog.Type{OID: 1184, Schema: "pg_catalog", Name: "timestamptz", Kind: catalog.TypeBase, Category: 'D'}
 	statusType = &catalog.Type{OID: 90001, Schema: "public", Name: "status", Kind: catalog.TypeEnum, Category: 'E', EnumValues: []string{"draft", "published"}}
+	textArray  = &catalog.Type{OID: 1009, Schema: "pg_catalog", Name: "_text", Kind: catalog.TypeBase, Category: 'A', ElemOID: 25}
+	geomType   = &catalog.Type{OID: 90010, Schema: "public", Name: "geometry", Kind: catalog.TypeBase, Category: 'U'}
+	geogType   = &catalog.Type{OID: 90011, Schema: "public", Name: "geography", Kind: catalog.TypeBase, Category: 'U'}
 )
 
 func col(name string, t *catalog.Type, nullable bool) *catalog.Column {
@@ -54,11 +57,18 @@ func testCatalog() *catalog.Catalog {
 		Columns:    []*catalog.Column{col("article_id", intType, false), col("lang", textType, false), col("copies", intType, true)},
 		PrimaryKey: &catalog.Constraint{Name: "edition_pkey", Columns: []string{"article_id", "lang"}},
 	}
+	place := &catalog.Table{
+		Name: catalog.QualifiedName{Schema: "public", Name: "place"}, Kind: catalog.KindTable,
+		Columns: []*catalog.Column{
+			col("id", intType, false), col("tags", textArray, true), col("location", geomType, true), col("area", geogType, true),
+		},
+		PrimaryKey: &catalog.Constraint{Name: "place_pkey", Columns: []string{"id"}},
+	}
 	cat := &catalog.Catalog{Tables: map[catalog.QualifiedName]*catalog.Table{}, Types: map[uint32]*catalog.Type{}}
-	for _, t := range []*catalog.Table{author, article, edition} {
+	for _, t := range []*catalog.Table{author, article, edition, place} {
 		cat.Tables[t.Name] = t
 	}
-	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType} {
+	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, textArray, geomType, geogType} {
 		cat.Types[t.OID] = t
 	}
 	return cat
@@ -70,6 +80,7 @@ const testMetadata = `{"version": 3, "sources": [{"name": "default", "kind": "po
   {"table": {"schema": "public", "name": "article"},
    "object_relationships": [{"name": "author", "using": {"foreign_key_constraint_on": "author_id"}}],
    "array_relationships": [{"name": "editions", "using": {"manual_configuration": {"remote_table": {"schema": "shop", "name": "edition"}, "column_mapping": {"id": "article_id"}}}}]},
+  {"table": {"schema": "public", "name": "place"}},
   {"table": {"schema": "shop", "name": "edition"},
    "configuration": {"column_config": {"copies": {"custom_name": "printed"}}}}
 ]}]}`
