@@ -151,6 +151,17 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 			and = append(and, ex)
 			continue
 		}
+		if r := schema.AggregateRelByField(t, key); r != nil {
+			if val == nil {
+				continue
+			}
+			terms, err := p.aggregatePredicates(val, r, kp)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, terms...)
+			continue
+		}
 		return nil, notFound(kp, key, t.Names.BoolExp)
 	}
 	return and, nil

@@ -169,6 +169,7 @@ func (b *builder) tableTypes(t *Table) {
 			for _, r := range t.Relationships {
 				f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.BoolExp]}
 			}
+			b.aggregateBoolExpFields(t, f)
 			return f
 		}),
 	})

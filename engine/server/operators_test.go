@@ -122,3 +122,37 @@ func TestJSONBComparisonIntrospection(t *testing.T) {
 		t.Errorf("jsonb_cast_exp: %s", got)
 	}
 }
+
+// TestAggregatePredicates filters rows by aggregates of an array
+// relationship through /v1/graphql.
+func TestAggregatePredicates(t *testing.T) {
+	s := newTestServer(t, serverOptions{})
+	cases := []struct{ name, query, want string }{
+		{
+			name:  "count with a filter",
+			query: `{ tutors_aggregate(where: {matches_aggregate: {count: {predicate: {_gte: 6}, filter: {status: {_eq: "active"}}}}}) { aggregate { count } } }`,
+			want:  `{"data":{"tutors_aggregate":{"aggregate":{"count":60}}}}`,
+		},
+		{
+			name:  "distinct count of columns",
+			query: `{ subjects(where: {courses_aggregate: {count: {arguments: [tutor_id], distinct: true, predicate: {_gt: 100}}}}) { id } }`,
+			want:  `{"data":{"subjects":[]}}`,
+		},
+		{
+			name:  "a missing predicate",
+			query: `{ tutors(where: {matches_aggregate: {count: {distinct: true}}}) { id } }`,
+			want:  `{"errors":[{"extensions":{"path":"$.selectionSet.tutors.args.where.matches_aggregate.count","code":"validation-failed"},"message":"missing required field 'predicate'"}]}`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := s.query(t, tc.query, nil)
+			if status != http.StatusOK {
+				t.Fatalf("status %d: %s", status, body)
+			}
+			if got := compact(t, body); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -37,6 +37,8 @@ func (g *gen) boolExp(e plan.BoolExp, a string) {
 		g.write(")")
 	case plan.Compare:
 		g.compare(e, a)
+	case plan.AggregatePredicate:
+		g.aggregatePredicate(e, a)
 	case plan.Exists:
 		inner := g.alias()
 		g.write("EXISTS (SELECT 1 FROM ", Qualified(e.Table.Name), " AS ", inner, " WHERE ")
