@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
 	"github.com/trellis-gql/trellis/metadata"
@@ -162,6 +163,17 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 			and = append(and, ex)
 			continue
 		}
+		if r := schema.AggregateRelByField(t, key); r != nil {
+			if val == nil {
+				continue
+			}
+			terms, err := p.aggregatePredicates(val, r, kp)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, terms...)
+			continue
+		}
 		return nil, notFound(kp, key, t.Names.BoolExp)
 	}
 	return and, nil
@@ -169,7 +181,25 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 
 // comparison reads a <scalar>_comparison_exp value for a column.
 func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolExp, error) {
-	in := p.schema.Comparison(c.Scalar)
+	return p.compareOn(v, columnSubject(c), path)
+}
+
+// columnSubject is a column as the subject of a comparison.
+func columnSubject(c *schema.Column) subject {
+	return subject{column: c.Info.Name, scalar: c.Scalar, typ: c.Type}
+}
+
+// subject is what a comparison_exp compares: a column, possibly cast.
+type subject struct {
+	column string
+	scalar schema.Scalar
+	typ    *catalog.Type
+	casts  []*catalog.Type
+}
+
+// compareOn reads a <scalar>_comparison_exp value for a subject.
+func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, error) {
+	in := p.schema.Comparison(c.scalar)
 	obj, ok := v.(*object)
 	if !ok {
 		return nil, typeMismatch(path, in.Name, "an object", v)
@@ -183,18 +213,29 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 		if !ok {
 			return nil, notFound(kp, key, in.Name)
 		}
-		cmp := Compare{Column: c.Info.Name, Type: c.Type, Op: op.Name}
+		cmp := Compare{Column: c.column, Type: c.typ, Op: op.Name, Casts: c.casts}
 		if val == nil {
 			// Hasura v2 refuses an explicit null operand rather than
 			// dropping the condition (which made a null variable match
 			// every row).
-			typ := c.Scalar.Name
+			typ := c.scalar.Name
 			if op.Shape == schema.OperandBoolean {
 				typ = "Boolean"
 			}
 			return nil, kp.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", typ)
 		}
 		switch op.Shape {
+		case schema.OperandCast:
+			terms, err := p.castComparison(val, c, kp)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, terms...)
+			continue
+		case schema.OperandString, schema.OperandStringList, schema.OperandDWithin:
+			if err := p.extraOperand(&cmp, op, val, c, kp); err != nil {
+				return nil, err
+			}
 		case schema.OperandBoolean:
 			b, ok := val.(bool)
 			if !ok {
@@ -216,24 +257,24 @@ func (p *planner) comparison(v any, c *schema.Column, path gqlerr.Path) ([]BoolE
 }
 
 // operandValue checks the operand of a comparison operator that takes a
-// value or a list of values of column c.
-func operandValue(v any, shape schema.OperandShape, c *schema.Column, path gqlerr.Path) (Value, error) {
+// value or a list of values of c's type.
+func operandValue(v any, shape schema.OperandShape, c subject, path gqlerr.Path) (Value, error) {
 	if v == nil {
-		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.scalar.Name)
 	}
 	if shape != schema.OperandList {
-		return scalarValue(v, c.Scalar, c.Type, path)
+		return scalarValue(v, c.scalar, c.typ, path)
 	}
 	list, ok := v.([]any)
 	if !ok {
 		list = []any{v}
 	}
-	out := Value{IsList: true, Type: c.Type, List: make([]string, 0, len(list))}
+	out := Value{IsList: true, Type: c.typ, List: make([]string, 0, len(list))}
 	for j, item := range list {
 		if item == nil {
-			return Value{}, path.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.Scalar.Name)
+			return Value{}, path.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.scalar.Name)
 		}
-		text, err := scalarText(item, c.Scalar, c.Type, path.Index(j))
+		text, err := scalarText(item, c.scalar, c.typ, path.Index(j))
 		if err != nil {
 			return Value{}, err
 		}

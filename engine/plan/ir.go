@@ -101,6 +101,9 @@ type Field struct {
 	Text   string        // FieldTypename
 	Select *Select       // FieldSelect
 	Call   *FunctionCall // FieldComputed
+	// JSONPath selects a value inside a json/jsonb column (the path
+	// argument): object keys and array indexes, as text.
+	JSONPath []string
 }
 
 // AggKind tells how an aggregate field is computed.
@@ -150,6 +153,10 @@ type Compare struct {
 	Op     string // _eq, _in, _is_null, …
 	Value  Value  // unused for _is_null
 	IsNull bool   // the _is_null operand
+	// Casts converts the column, in order, before comparing (_cast).
+	Casts []*catalog.Type
+	// Args are further operands: distance and use_spheroid of _st_d_within.
+	Args []Value
 }
 
 // Exists is true when a related row satisfies Where.

@@ -25,6 +25,9 @@ func scalarValue(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (
 }
 
 func scalarText(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (string, error) {
+	if sc.Array {
+		return arrayText(v, sc, path)
+	}
 	switch sc.Kind {
 	case schema.KindInt:
 		n, ok := v.(number)

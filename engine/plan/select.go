@@ -132,7 +132,7 @@ func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
 		if err != nil {
 			return nil, err
 		}
-		convert := func(x any) (Value, error) { return operandValue(x, schema.OperandScalar, c, path) }
+		convert := func(x any) (Value, error) { return operandValue(x, schema.OperandScalar, columnSubject(c), path) }
 		val, err := convert(v)
 		if err != nil {
 			return nil, err
@@ -185,7 +185,11 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 			if s.field.SelectionSet != nil {
 				return s.path.Errorf(gqlerr.ValidationFailed, "unexpected subselection set for non-object field")
 			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type})
+			jsonPath, err := p.columnJSONPath(s)
+			if err != nil {
+				return err
+			}
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type, JSONPath: jsonPath})
 			return nil
 		}
 		if sf.Kind == schema.FieldComputedScalar {

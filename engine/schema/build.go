@@ -109,7 +109,7 @@ func (b *builder) collectTables() {
 			if !validName(col.Field) {
 				continue
 			}
-			col.Scalar = ScalarFor(col.Type)
+			col.Scalar = b.columnScalar(col.Type)
 			t.Columns = append(t.Columns, col)
 			t.ColumnByField[col.Field] = col
 		}
@@ -227,7 +227,7 @@ func (t *Table) objects() map[string]*Object {
 		objs := make(map[string]*Object, 13)
 		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: make(map[string]*Field, len(t.Columns)+2*len(t.Relationships))}
 		for _, c := range t.Columns {
-			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Type: c.Scalar.Name}
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Args: columnArgs(c), Type: c.Scalar.Name}
 		}
 		for _, r := range t.Relationships {
 			if r.Meta.Kind == metadata.ObjectRel {
@@ -272,7 +272,7 @@ func (t *Table) objects() map[string]*Object {
 
 // Comparison returns the <scalar>_comparison_exp input of a scalar.
 func (s *Schema) Comparison(sc Scalar) *Input {
-	name := ComparisonExpName(sc.Name)
+	name := comparisonName(sc)
 	if in, ok := s.comparisons.Load(name); ok {
 		return in.(*Input)
 	}

@@ -97,11 +97,11 @@ func (b *builder) scalar(s Scalar) *graphql.Scalar {
 }
 
 func (b *builder) comparison(s Scalar) *graphql.InputObject {
-	name := ComparisonExpName(s.Name)
+	name := comparisonName(s)
 	if c, ok := b.comps[name]; ok {
 		return c
 	}
-	gs := b.scalar(s)
+	gs := b.columnType(s)
 	fields := graphql.InputObjectConfigFieldMap{}
 	for _, op := range operatorsFor(s) {
 		var t graphql.Input = gs
@@ -112,8 +112,10 @@ func (b *builder) comparison(s Scalar) *graphql.InputObject {
 			t = graphql.Boolean
 		case OperandString:
 			t = graphql.String
+		default:
+			t = b.extraOperandType(s, op, gs)
 		}
-		fields[op.Name] = &graphql.InputObjectFieldConfig{Type: t}
+		fields[op.Name] = &graphql.InputObjectFieldConfig{Type: t, Description: operatorDescription(s, op.Name)}
 	}
 	c := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        name,
@@ -168,6 +170,7 @@ func (b *builder) tableTypes(t *Table) {
 			for _, r := range t.Relationships {
 				f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.BoolExp]}
 			}
+			b.aggregateBoolExpFields(t, f)
 			return f
 		}),
 	})
@@ -194,11 +197,11 @@ func (b *builder) tableTypes(t *Table) {
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
 			f := graphql.Fields{}
 			for _, c := range t.Columns {
-				var typ graphql.Output = b.scalar(c.Scalar)
+				var typ graphql.Output = b.columnType(c.Scalar)
 				if !c.Info.Nullable {
 					typ = graphql.NewNonNull(typ)
 				}
-				f[c.Field] = &graphql.Field{Type: typ, Description: c.Info.Comment}
+				f[c.Field] = &graphql.Field{Type: typ, Args: columnFieldArgs(c), Description: c.Info.Comment}
 			}
 			for _, r := range t.Relationships {
 				target := b.objs[r.Target.Names.Object]

@@ -164,10 +164,13 @@ type OperandShape int
 
 // Operand shapes.
 const (
-	OperandScalar  OperandShape = iota // a value of the column's scalar
-	OperandList                        // a list of such values
-	OperandBoolean                     // a Boolean (_is_null)
-	OperandString                      // a String pattern (_like on non-String textual)
+	OperandScalar     OperandShape = iota // a value of the column's scalar
+	OperandList                           // a list of such values
+	OperandBoolean                        // a Boolean (_is_null)
+	OperandString                         // a String, sent as text (_has_key) or jsonpath (_jsonb_path_exists)
+	OperandStringList                     // a list of Strings (_has_keys_any)
+	OperandCast                           // a <scalar>_cast_exp (_cast)
+	OperandDWithin                        // an st_d_within_input (_st_d_within)
 )
 
 // OrderByValues are the values of the order_by enum, with Hasura's

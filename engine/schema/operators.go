@@ -30,6 +30,7 @@ func operatorsFor(s Scalar) []Operator {
 			ops = append(ops, Operator{name, shape})
 		}
 	}
+	ops = append(ops, extraOperators(s)...)
 	sort.Slice(ops, func(i, j int) bool { return ops[i].Name < ops[j].Name })
 	return ops
 }

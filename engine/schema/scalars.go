@@ -13,6 +13,9 @@ type Scalar struct {
 	Comparable bool
 	// Textual scalars get the pattern operators (_like, _ilike, …).
 	Textual bool
+	// Array is set for a Postgres array column: the GraphQL type is a list
+	// of the element's scalar, which Name and Kind then describe.
+	Array bool
 }
 
 // ScalarKind tells how a GraphQL input value is checked before it is sent

@@ -31,6 +31,9 @@ var (
 	authorRow  = &catalog.Type{OID: 90010, Schema: "public", Name: "author", Kind: catalog.TypeComposite, Category: 'C'}
 	articleRow = &catalog.Type{OID: 90011, Schema: "public", Name: "article", Kind: catalog.TypeComposite, Category: 'C'}
 	statusType = &catalog.Type{OID: 90001, Schema: "public", Name: "status", Kind: catalog.TypeEnum, Category: 'E', EnumValues: []string{"draft", "published"}}
+	textArray  = &catalog.Type{OID: 1009, Schema: "pg_catalog", Name: "_text", Kind: catalog.TypeBase, Category: 'A', ElemOID: 25}
+	geomType   = &catalog.Type{OID: 90020, Schema: "public", Name: "geometry", Kind: catalog.TypeBase, Category: 'U'}
+	geogType   = &catalog.Type{OID: 90021, Schema: "public", Name: "geography", Kind: catalog.TypeBase, Category: 'U'}
 )
 
 func col(name string, t *catalog.Type, nullable bool) *catalog.Column {
@@ -57,11 +60,18 @@ func testCatalog() *catalog.Catalog {
 		Columns:    []*catalog.Column{col("article_id", intType, false), col("lang", textType, false), col("copies", intType, true)},
 		PrimaryKey: &catalog.Constraint{Name: "edition_pkey", Columns: []string{"article_id", "lang"}},
 	}
+	place := &catalog.Table{
+		Name: catalog.QualifiedName{Schema: "public", Name: "place"}, Kind: catalog.KindTable,
+		Columns: []*catalog.Column{
+			col("id", intType, false), col("tags", textArray, true), col("location", geomType, true), col("area", geogType, true),
+		},
+		PrimaryKey: &catalog.Constraint{Name: "place_pkey", Columns: []string{"id"}},
+	}
 	cat := &catalog.Catalog{Tables: map[catalog.QualifiedName]*catalog.Table{}, Types: map[uint32]*catalog.Type{}}
-	for _, t := range []*catalog.Table{author, article, edition} {
+	for _, t := range []*catalog.Table{author, article, edition, place} {
 		cat.Tables[t.Name] = t
 	}
-	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, jsonType, authorRow, articleRow} {
+	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, jsonType, authorRow, articleRow, textArray, geomType, geogType} {
 		cat.Types[t.OID] = t
 	}
 	cat.Functions = map[catalog.QualifiedName][]*catalog.Function{}
@@ -90,6 +100,7 @@ const testMetadata = `{"version": 3, "sources": [{"name": "default", "kind": "po
   {"table": {"schema": "public", "name": "article"},
    "object_relationships": [{"name": "author", "using": {"foreign_key_constraint_on": "author_id"}}],
    "array_relationships": [{"name": "editions", "using": {"manual_configuration": {"remote_table": {"schema": "shop", "name": "edition"}, "column_mapping": {"id": "article_id"}}}}]},
+  {"table": {"schema": "public", "name": "place"}},
   {"table": {"schema": "shop", "name": "edition"},
    "configuration": {"column_config": {"copies": {"custom_name": "printed"}}}}
  ],

@@ -143,6 +143,10 @@ func (g *gen) rowJSON(fields []plan.Field, a string) {
 		g.write(g.text(f.Alias), ", ")
 		switch f.Kind {
 		case plan.FieldColumn:
+			if len(f.JSONPath) > 0 {
+				g.write("(", a, ".", Ident(f.Column), " #> ", g.bind(f.JSONPath), "::text[])")
+				break
+			}
 			g.column(a, f.Column, f.Type)
 		case plan.FieldTypename:
 			g.write(g.text(f.Text))
@@ -209,6 +213,11 @@ func (g *gen) column(a, name string, t *catalog.Type) {
 // writeValue writes an expression of type t, as text when numbers of that
 // type are stringified.
 func (g *gen) writeValue(expr string, t *catalog.Type) {
+	if spatial(t) {
+		// Hasura's GeoJSON: 15 decimal digits, the long CRS name (option 4).
+		g.write("ST_AsGeoJSON(", expr, ", 15, 4)::json")
+		return
+	}
 	if g.stringify && stringified(t) {
 		g.write("(", expr, ")::text")
 		return

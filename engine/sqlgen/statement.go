@@ -111,6 +111,9 @@ func (g *gen) value(v plan.Value) string {
 	if v.Null {
 		return "NULL::" + typeName(v.Type)
 	}
+	if spatial(v.Type) {
+		return g.spatialValue(v)
+	}
 	ph := g.bindValue(v)
 	if v.IsList {
 		return "(" + ph + "::text[])::" + typeName(v.Type) + "[]"

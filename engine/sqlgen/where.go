@@ -37,6 +37,8 @@ func (g *gen) boolExp(e plan.BoolExp, a string) {
 		g.write(")")
 	case plan.Compare:
 		g.compare(e, a)
+	case plan.AggregatePredicate:
+		g.aggregatePredicate(e, a)
 	case plan.Exists:
 		inner := g.alias()
 		g.write("EXISTS (SELECT 1 FROM ", Qualified(e.Table.Name), " AS ", inner, " WHERE ")
@@ -65,7 +67,10 @@ func (g *gen) junction(terms []plan.BoolExp, sep, empty, a string) {
 }
 
 func (g *gen) compare(c plan.Compare, a string) {
-	col := a + "." + Ident(c.Column)
+	col := subject(c, a)
+	if g.typeCompare(c, col) {
+		return
+	}
 	switch c.Op {
 	case "_is_null":
 		if c.IsNull {
