@@ -70,6 +70,9 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 				st.md, st.mdChanged = purged, true
 			}
 		}
+		if err := st.withEnumRows(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return sqlResult(results)
 }

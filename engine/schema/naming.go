@@ -112,3 +112,7 @@ func orDefault(s, def string) string {
 	}
 	return def
 }
+
+// EnumTypeName is the GraphQL enum of an enum table: the table's GraphQL
+// name (custom_name included) followed by "_enum".
+func EnumTypeName(t *metadata.Table) string { return tableBaseName(t) + "_enum" }

@@ -13,6 +13,8 @@ type Scalar struct {
 	Comparable bool
 	// Textual scalars get the pattern operators (_like, _ilike, …).
 	Textual bool
+	// Enum is set for KindEnum: the enum table's type and values.
+	Enum *EnumType
 }
 
 // ScalarKind tells how a GraphQL input value is checked before it is sent
@@ -27,6 +29,7 @@ const (
 	KindBoolean                   // GraphQL Boolean: true/false only
 	KindJSON                      // json, jsonb: any JSON value
 	KindCustom                    // anything else: strings or numbers, checked by Postgres
+	KindEnum                      // an enum table's values (Scalar.Enum), see enumtables.go
 )
 
 // builtinScalars maps pg_type.typname to Hasura's GraphQL scalar.
