@@ -3,6 +3,7 @@ package metadataapi
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/metadata"
@@ -45,4 +46,25 @@ func (st *state) applyOp(ctx context.Context, opType string, args json.RawMessag
 	}
 	st.cat = st.cat.WithEnumRows(rows)
 	return metadata.ApplyOpOn(st.md, nil, st.cat, opType, args)
+}
+
+// hasuraDDL is the heuristic by which Hasura decides that a run_sql may
+// have changed the schema and rebuilds its schema cache (enum values
+// included): the SQL names one of these keywords.
+var hasuraDDL = regexp.MustCompile(`(?i)\balter\b|\bdrop\b|\breplace\b|\bcreate function\b|\bcomment on\b`)
+
+// keepEnumRows gives cat, freshly loaded after a run_sql, the enum rows
+// read before it, unless Hasura would rebuild its schema cache after that
+// SQL (check_metadata_consistency when given, else hasuraDDL): a run_sql
+// that only changes an enum table's rows leaves its values as they were
+// until reload_metadata, as in Hasura.
+func keepEnumRows(args runSQLArgs, before, cat *catalog.Catalog) *catalog.Catalog {
+	rebuild := hasuraDDL.MatchString(args.SQL)
+	if args.CheckMetadataConsistency != nil {
+		rebuild = *args.CheckMetadataConsistency
+	}
+	if rebuild || before == nil || len(before.EnumRows) == 0 {
+		return cat
+	}
+	return cat.WithEnumRows(before.EnumRows)
 }
