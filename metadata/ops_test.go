@@ -135,11 +135,11 @@ func TestTableOps(t *testing.T) {
 	}, {
 		name: "pg_track_table with options",
 		op:   "pg_track_table",
-		args: `{"source":"default","table":{"schema":"content","name":"tag"},"is_enum":true,"configuration":{"custom_name":"tags","custom_column_names":{"slug":"Slug"}}}`,
+		args: `{"source":"default","table":{"schema":"content","name":"tag"},"configuration":{"custom_name":"tags","custom_column_names":{"slug":"Slug"}}}`,
 		check: func(t *testing.T, md *Metadata) {
 			s := md.source(DefaultSource)
 			b, _ := json.Marshal(s.Tables[len(s.Tables)-1])
-			wantEqual(t, "tag", string(b), `{"table":{"schema":"content","name":"tag"},"is_enum":true,"configuration":{"custom_name":"tags","column_config":{"slug":{"custom_name":"Slug"}},"custom_column_names":{"slug":"Slug"}}}`)
+			wantEqual(t, "tag", string(b), `{"table":{"schema":"content","name":"tag"},"configuration":{"custom_name":"tags","column_config":{"slug":{"custom_name":"Slug"}},"custom_column_names":{"slug":"Slug"}}}`)
 		},
 	}, {
 		name: "legacy track_table with a table key",
@@ -249,9 +249,10 @@ func TestTableOps(t *testing.T) {
 		},
 	}, {
 		name: "set_table_is_enum",
-		op:   "pg_set_table_is_enum", args: `{"table":"comment","is_enum":true}`,
+		doc:  `{"version":3,"sources":[{"name":"default","kind":"postgres","tables":[{"table":"colour"}]}]}`,
+		op:   "pg_set_table_is_enum", args: `{"table":"colour","is_enum":true}`,
 		check: func(t *testing.T, md *Metadata) {
-			wantEqual(t, "comment", entryJSON(t, md, "comment"), `{"table":{"schema":"public","name":"comment"},"is_enum":true}`)
+			wantEqual(t, "colour", entryJSON(t, md, "colour"), `{"table":{"schema":"public","name":"colour"},"is_enum":true}`)
 		},
 	}, {
 		name: "set_table_is_enum needs is_enum",

@@ -38,6 +38,7 @@ func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
 		r.relationships(t, &src.Tables[owners[i]], owners[i])
 		r.computedFields(t, &src.Tables[owners[i]], owners[i])
 	}
+	linkEnumReferences(r.order)
 	m.Tables = r.order
 	for _, is := range r.issues {
 		m.Inconsistencies = append(m.Inconsistencies, is...)
@@ -142,7 +143,14 @@ func (r *resolver) table(e *TableEntry) (*Table, string) {
 	if reason := fieldNameClash(ct, &cfg); reason != "" {
 		return nil, reason
 	}
-	return &Table{Info: ct, IsEnum: e.IsEnum, Config: cfg, Columns: ct.Columns}, ""
+	t := &Table{Info: ct, IsEnum: e.IsEnum, Config: cfg, Columns: ct.Columns}
+	if e.IsEnum {
+		var reason string
+		if t.EnumValues, _, reason = resolveEnum(ct, r.cat); reason != "" {
+			return nil, reason
+		}
+	}
+	return t, ""
 }
 
 // mergedConfig copies c with the legacy custom_column_names folded into

@@ -31,6 +31,7 @@ func catTable(name catalog.QualifiedName, columns []string, fks ...catalog.Forei
 //	address(id, zip, country) with (country, zip) → city
 //	comment(id, article_id → article)
 //	twin(x) with two keys on x → author
+//	colour(value text primary key, comment text), an enum table: red, blue
 func testCatalog() *catalog.Catalog {
 	tables := []*catalog.Table{
 		catTable(qn("public", "author"), []string{"id", "name", "first_name"}),
@@ -52,6 +53,7 @@ func testCatalog() *catalog.Catalog {
 		c.Tables[t.Name] = t
 	}
 	addTestFunctions(c)
+	addEnumTable(c)
 	return c
 }
 
@@ -381,8 +383,7 @@ func article() TableEntry { return entry("article", nil, nil) }
 func TestResolveTable(t *testing.T) {
 	cat := testCatalog()
 	md := &Metadata{Sources: []Source{{Name: "default", Tables: []TableEntry{{
-		Table:  pub("author"),
-		IsEnum: true,
+		Table: pub("author"),
 		Configuration: &TableConfig{
 			ColumnConfig:      map[string]ColumnConfig{"first_name": {Comment: "given name"}},
 			CustomColumnNames: map[string]string{"first_name": "firstName", "name": "fullName"},
@@ -393,7 +394,7 @@ func TestResolveTable(t *testing.T) {
 	if tbl == nil || len(m.Inconsistencies) != 0 {
 		t.Fatalf("model = %+v", m)
 	}
-	if tbl.Info != cat.Tables[pub("author")] || !tbl.IsEnum || len(tbl.Columns) != 3 || tbl.Columns[2].Name != "first_name" {
+	if tbl.Info != cat.Tables[pub("author")] || len(tbl.Columns) != 3 || tbl.Columns[2].Name != "first_name" {
 		t.Errorf("table = %+v", tbl)
 	}
 	want := map[string]ColumnConfig{

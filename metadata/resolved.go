@@ -30,6 +30,12 @@ type Table struct {
 	ArrayRelationships  []*Relationship
 	// ComputedFields are in metadata order.
 	ComputedFields []*ComputedField
+	// EnumValues are an enum table's values sorted by name; nil for other
+	// tables and for an enum table whose rows have not been read.
+	EnumValues []catalog.EnumRow
+	// EnumRefs maps the columns that reference an enum table (with
+	// values) to that table.
+	EnumRefs map[string]*Table
 }
 
 // RelKind tells object from array relationships.

@@ -136,6 +136,9 @@ type Catalog struct {
 	Tables    map[QualifiedName]*Table
 	Types     map[uint32]*Type
 	Functions map[QualifiedName][]*Function // overloads share a name
+	// EnumRows holds the rows of the enum tables read so far (see
+	// LoadEnumRows); a table that is not there has not been read.
+	EnumRows map[QualifiedName][]EnumRow
 }
 
 // Table returns the relation with the given name, or nil.

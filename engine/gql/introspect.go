@@ -104,6 +104,13 @@ func writeOrdered(buf *bytes.Buffer, v any, set *ast.SelectionSet, frags map[str
 			kb, _ := json.Marshal(k.key)
 			buf.Write(kb)
 			buf.WriteByte(':')
+			if k.key == "description" && v[k.key] == "" {
+				// graphql-go has no "no description": "" stands for it,
+				// and Hasura answers null (Postgres stores no empty
+				// comment either).
+				buf.WriteString("null")
+				continue
+			}
 			if err := writeOrdered(buf, v[k.key], k.set, frags); err != nil {
 				return err
 			}

@@ -19,5 +19,8 @@ func LoadSnapshot(ctx context.Context, q catalog.Querier, md *metadata.Metadata)
 	if md == nil {
 		md = &metadata.Metadata{Version: 3}
 	}
+	if cat, err = metadata.WithEnumRows(ctx, q, md, cat); err != nil {
+		return nil, err
+	}
 	return NewSnapshot(metadata.Resolve(md, cat)), nil
 }

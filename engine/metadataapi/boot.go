@@ -44,6 +44,9 @@ func Boot(ctx context.Context, db *exec.DB, apply *metadata.Metadata) (*gql.Snap
 		if err != nil {
 			return fmt.Errorf("introspecting the database: %w", err)
 		}
+		if cat, err = metadata.WithEnumRows(ctx, tx, md, cat); err != nil {
+			return err
+		}
 		snap = gql.NewSnapshot(metadata.Resolve(md, cat))
 		return nil
 	})
@@ -133,6 +136,9 @@ func (a *API) Reload(ctx context.Context) error {
 	}
 	cat, err := catalog.Load(ctx, a.db.Pool)
 	if err != nil {
+		return err
+	}
+	if cat, err = metadata.WithEnumRows(ctx, a.db.Pool, stored.Metadata, cat); err != nil {
 		return err
 	}
 	a.engine.Swap(gql.NewSnapshot(metadata.Resolve(stored.Metadata, cat)))

@@ -119,9 +119,9 @@ func TestFunctionsAndComputedFieldsInGraphQL(t *testing.T) {
 		gqlCase("introspection: computed fields",
 			`{ __type(name: "author") { fields { name description type { kind name ofType { kind name } } } } }`,
 			`{"data":{"__type":{"fields":[`+
-				`{"name":"id","description":"","type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"SCALAR","name":"Int"}}},`+
+				`{"name":"id","description":null,"type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"SCALAR","name":"Int"}}},`+
 				`{"name":"label","description":"A computed field, executes function \"author_label\"","type":{"kind":"SCALAR","name":"String","ofType":null}},`+
-				`{"name":"name","description":"","type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"SCALAR","name":"String"}}},`+
+				`{"name":"name","description":null,"type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"SCALAR","name":"String"}}},`+
 				`{"name":"rated","description":"articles rated at least","type":{"kind":"LIST","name":null,"ofType":{"kind":"NON_NULL","name":null}}},`+
 				`{"name":"role","description":"A computed field, executes function \"author_role\"","type":{"kind":"SCALAR","name":"String","ofType":null}}]}}}`),
 		gqlCase("introspection: the function root fields",

@@ -195,11 +195,9 @@ func TestRequestsTables(t *testing.T) {
 
 		{name: "pg_set_table_is_enum", path: "/v1/metadata", body: `{"type":"pg_set_table_is_enum","args":{"table":"colour","is_enum":true}}`, want: rqSuccess},
 		{name: "graphql enum type", path: "/v1/graphql", body: `{"query":"{ __type(name: \"colour_enum\") { kind } }"}`,
-			want: `{"data":{"__type":{"kind":"ENUM"}}}`,
-			skip: "enum tables are not served: article.colour references the enum table colour, yet the schema has no colour_enum type"},
+			want: `{"data":{"__type":{"kind":"ENUM"}}}`},
 		{name: "pg_set_table_is_enum on a non-enum table", path: "/v1/metadata", body: `{"type":"pg_set_table_is_enum","args":{"table":"author","is_enum":true}}`,
-			status: 400, want: `{"code":"invalid-configuration","error":"Inconsistent object: the table \"author\" cannot be used as an enum because the table’s primary key (\"id\") must have type \"text\", not type \"integer\"","internal":[{"type":"table","name":"table author in source default","reason":"Inconsistent object: the table \"author\" cannot be used as an enum because the table’s primary key (\"id\") must have type \"text\", not type \"integer\"","definition":{"schema":"public","name":"author"}}],"path":"$.args"}`,
-			skip: "set_table_is_enum does not check the table (Hasura's Hasura/RQL/DDL/Schema/Enum.hs refuses a non-text primary key)"},
+			status: 400, want: `{"code":"invalid-configuration","error":"Inconsistent object: the table \"author\" cannot be used as an enum for the following reasons:\n  • the table’s primary key (\"id\") must have type \"text\", not type \"integer\"\n  • the table must have exactly one primary key and optionally one comment column, not 3 columns (bio, id, name)\n","internal":[{"type":"table","name":"table author in source default","reason":"Inconsistent object: the table \"author\" cannot be used as an enum for the following reasons:\n  • the table’s primary key (\"id\") must have type \"text\", not type \"integer\"\n  • the table must have exactly one primary key and optionally one comment column, not 3 columns (bio, id, name)\n","definition":{"schema":"public","name":"author"}}],"path":"$.args"}`},
 		{name: "pg_set_table_is_enum off", path: "/v1/metadata", body: `{"type":"pg_set_table_is_enum","args":{"table":"colour","is_enum":false}}`, want: rqSuccess},
 
 		{name: "pg_untrack_table with dependents", path: "/v1/metadata", body: `{"type":"pg_untrack_table","args":{"table":"author"}}`,

@@ -55,7 +55,7 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 			return nil, err
 		}
 		before := st.cat
-		st.cat, st.dbChanged, st.catFresh = cat, true, true
+		st.cat, st.dbChanged, st.catFresh = keepEnumRows(args, before, cat), true, true
 		// check_metadata_consistency: false leaves the metadata as it is;
 		// what no longer matches the database is then reported as
 		// inconsistent instead of being removed.
@@ -69,6 +69,9 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 			if !sameJSON(purged, st.md) {
 				st.md, st.mdChanged = purged, true
 			}
+		}
+		if err := st.withEnumRows(ctx); err != nil {
+			return nil, err
 		}
 	}
 	return sqlResult(results)

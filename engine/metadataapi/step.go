@@ -47,6 +47,9 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 			return nil, err
 		}
 		st.md, st.mdChanged, st.allowInconsistent, st.replaced = md, true, allow, true
+		if err := st.withEnumRows(ctx); err != nil {
+			return nil, err
+		}
 		if !allow {
 			return success, nil
 		}
@@ -57,6 +60,9 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 			return nil, err
 		}
 		st.cat, st.reloaded, st.catFresh = cat, true, true
+		if err := st.withEnumRows(ctx); err != nil {
+			return nil, err
+		}
 		return consistency(st.resolved(), true)
 	case "get_inconsistent_metadata":
 		return consistency(st.resolved(), false)
@@ -86,7 +92,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		return a.data(ctx, st, req, path)
 	}
 	if metadata.Handles(req.Type) && ep != QueryV2 {
-		md, model, resp, err := metadata.ApplyOpOn(st.md, st.resolvedIfKnown(), st.cat, req.Type, req.Args)
+		md, model, resp, err := st.applyOp(ctx, req.Type, req.Args)
 		if err != nil && !st.catFresh {
 			// The database may have changed outside the API (a table created
 			// with psql): look again before refusing.
@@ -95,7 +101,10 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 				return nil, lerr
 			}
 			st.cat, st.catFresh, st.dbChanged = cat, true, true
-			md, model, resp, err = metadata.ApplyOpOn(st.md, nil, st.cat, req.Type, req.Args)
+			if lerr := st.withEnumRows(ctx); lerr != nil {
+				return nil, lerr
+			}
+			md, model, resp, err = st.applyOp(ctx, req.Type, req.Args)
 		}
 		if err != nil {
 			return nil, rebase(err, path)

@@ -58,6 +58,8 @@ func scalarText(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (s
 		return strconv.FormatBool(b), nil
 	case schema.KindJSON:
 		return jsonText(v), nil
+	case schema.KindEnum:
+		return enumTableText(v, sc, path)
 	}
 	switch v := v.(type) {
 	case string:

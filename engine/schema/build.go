@@ -15,21 +15,7 @@ import (
 const AdminRole = permissions.AdminRole
 
 // validName reports whether s is a GraphQL name: /[_A-Za-z][_0-9A-Za-z]*/.
-func validName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
-}
+func validName(s string) bool { return metadata.IsGraphQLName(s) }
 
 // Build makes the schema of a role from a resolved model. Tables, columns
 // and relationships whose names are not valid GraphQL names are left out.
@@ -110,6 +96,9 @@ func (b *builder) collectTables() {
 				continue
 			}
 			col.Scalar = b.columnScalar(col.Type)
+			if ref := mt.EnumRefs[c.Name]; ref != nil {
+				col.Scalar = enumScalar(ref)
+			}
 			t.Columns = append(t.Columns, col)
 			t.ColumnByField[col.Field] = col
 		}

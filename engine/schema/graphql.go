@@ -70,8 +70,12 @@ func (b *builder) orderByEnum() *graphql.Enum {
 	return graphql.NewEnum(graphql.EnumConfig{Name: OrderByEnum, Values: values, Description: "column ordering options"})
 }
 
-// scalar returns the graphql-go scalar of a Scalar, creating custom ones once.
-func (b *builder) scalar(s Scalar) *graphql.Scalar {
+// scalar returns the graphql-go type of a Scalar, creating custom ones
+// once: a scalar, or the enum of an enum table.
+func (b *builder) scalar(s Scalar) graphql.Leaf {
+	if s.Enum != nil {
+		return b.tableEnum(s.Enum)
+	}
 	switch s.Name {
 	case "Int":
 		return graphql.Int

@@ -138,3 +138,7 @@ func FunctionNamesFor(f *metadata.Function) FunctionNames {
 func ComputedFieldArgsName(t *metadata.Table, field string) string {
 	return field + "_" + tableBaseName(t) + "_args"
 }
+
+// EnumTypeName is the GraphQL enum of an enum table: the table's GraphQL
+// name (custom_name included) followed by "_enum".
+func EnumTypeName(t *metadata.Table) string { return tableBaseName(t) + "_enum" }

@@ -16,6 +16,8 @@ type Scalar struct {
 	// Array is set for a Postgres array column: the GraphQL type is a list
 	// of the element's scalar, which Name and Kind then describe.
 	Array bool
+	// Enum is set for KindEnum: the enum table's type and values.
+	Enum *EnumType
 }
 
 // ScalarKind tells how a GraphQL input value is checked before it is sent
@@ -30,6 +32,7 @@ const (
 	KindBoolean                   // GraphQL Boolean: true/false only
 	KindJSON                      // json, jsonb: any JSON value
 	KindCustom                    // anything else: strings or numbers, checked by Postgres
+	KindEnum                      // an enum table's values (Scalar.Enum), see enumtables.go
 )
 
 // builtinScalars maps pg_type.typname to Hasura's GraphQL scalar.
