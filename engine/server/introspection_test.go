@@ -78,3 +78,38 @@ func TestIntrospection(t *testing.T) {
 		}
 	})
 }
+
+// TestIntrospectionOrder checks that arguments, input fields and enum
+// values come in name order, the same on every request (graphql-go keeps
+// them in maps).
+func TestIntrospectionOrder(t *testing.T) {
+	s := newTestServer(t, serverOptions{})
+	cases := []struct{ query, want string }{
+		{`{ __type(name: "query_root") { fields(includeDeprecated: true) { name args { name } } } }`, ""},
+		{`{ __type(name: "subjects") { fields { name args { name } } } }`,
+			`{"data":{"__type":{"fields":[{"name":"category","args":[]},{"name":"courses","args":[{"name":"distinct_on"},{"name":"limit"},{"name":"offset"},{"name":"order_by"},{"name":"where"}]},` +
+				`{"name":"courses_aggregate","args":[{"name":"distinct_on"},{"name":"limit"},{"name":"offset"},{"name":"order_by"},{"name":"where"}]},{"name":"id","args":[]},{"name":"name","args":[]}]}}}`},
+		{`{ __type(name: "String_comparison_exp") { inputFields { name } } }`,
+			`{"data":{"__type":{"inputFields":[{"name":"_eq"},{"name":"_gt"},{"name":"_gte"},{"name":"_ilike"},{"name":"_in"},{"name":"_iregex"},{"name":"_is_null"},{"name":"_like"},{"name":"_lt"},{"name":"_lte"},{"name":"_neq"},{"name":"_nilike"},{"name":"_nin"},{"name":"_niregex"},{"name":"_nlike"},{"name":"_nregex"},{"name":"_nsimilar"},{"name":"_regex"},{"name":"_similar"}]}}}`},
+		{`{ __type(name: "order_by") { enumValues { name } } }`,
+			`{"data":{"__type":{"enumValues":[{"name":"asc"},{"name":"asc_nulls_first"},{"name":"asc_nulls_last"},{"name":"desc"},{"name":"desc_nulls_first"},{"name":"desc_nulls_last"}]}}}`},
+		{`{ __type(name: "subjects_select_column") { enumValues { name } } }`,
+			`{"data":{"__type":{"enumValues":[{"name":"category"},{"name":"id"},{"name":"name"}]}}}`},
+	}
+	for _, c := range cases {
+		var first string
+		for i := 0; i < 5; i++ {
+			_, got := s.query(t, c.query, nil)
+			got = compact(t, got)
+			if i == 0 {
+				first = got
+			}
+			if got != first {
+				t.Fatalf("%s: answers differ between requests:\n%s\n%s", c.query, first, got)
+			}
+		}
+		if c.want != "" && first != c.want {
+			t.Errorf("%s\n got %s\nwant %s", c.query, first, c.want)
+		}
+	}
+}
