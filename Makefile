@@ -35,7 +35,10 @@ test: ## go vet, then every test with -race against a real Postgres
 	$(GO) vet ./...
 	$(GO) test $(TEST_FLAGS) ./...
 
-bench: bench-load bench-go ## the load benchmark, then the Go benchmarks (no tests)
+bench: ## the load benchmark, then the Go benchmarks (no tests)
+	@# One after the other, even under make -j: they would skew each other.
+	@$(MAKE) --no-print-directory bench-load
+	@$(MAKE) --no-print-directory bench-go
 
 # The load benchmark: a fixed data set, the engine on a private port and
 # bombardier at fixed concurrency; the table goes to hack/bench/results/.

@@ -234,8 +234,10 @@ func withPoolSize(dbURL string, n int) (string, error) {
 // describeRun gathers the header of the results file.
 func describeRun(ctx context.Context, db *pgx.Conn, o options) (meta, error) {
 	var m meta
-	var pgVersion, dataVersion string
-	if err := db.QueryRow(ctx, "show server_version").Scan(&pgVersion); err != nil {
+	var pgVersion, fsync, sharedBuffers, dataVersion string
+	err := db.QueryRow(ctx, `select current_setting('server_version'), current_setting('fsync'),
+		current_setting('shared_buffers')`).Scan(&pgVersion, &fsync, &sharedBuffers)
+	if err != nil {
 		return m, err
 	}
 	if err := db.QueryRow(ctx, "select version from bench_meta.data_version").Scan(&dataVersion); err != nil {
@@ -253,10 +255,14 @@ func describeRun(ctx context.Context, db *pgx.Conn, o options) (meta, error) {
 	m.add("commit", gitDescribe())
 	m.add("engine", strings.TrimSpace(string(engineVersion))+", built with "+runtime.Version())
 	m.add("machine", fmt.Sprintf("%s, %d CPUs, %s/%s", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH))
-	m.add("postgres", pgVersion+" (hack/pg.sh settings unless DATABASE_URL was set)")
+	m.add("postgres", fmt.Sprintf("%s, fsync %s, shared_buffers %s", pgVersion, fsync, sharedBuffers))
 	m.add("data set", "hack/bench/dataset.sql version "+dataVersion+": 10 000 users, 100 000 articles, 1 000 000 comments")
 	m.add("load", fmt.Sprintf("bombardier, %d connections, %s warm-up then %s measured per query", o.Connections, o.Warmup, o.Duration))
 	m.add("engine pool", pool)
+	// Other work on the machine skews every number: say how busy it was.
+	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
+		m.add("load average before the run", strings.Join(strings.Fields(string(avg))[:3], " "))
+	}
 	return m, nil
 }
 
