@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,6 +37,13 @@ type engine struct {
 // that an admin secret or another setting in the shell cannot change what
 // is measured.
 func startEngine(ctx context.Context, c engineConfig) (*engine, error) {
+	// Another server on the port would answer /healthz and be measured in
+	// place of ours: refuse to start then.
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", c.Port))
+	if err != nil {
+		return nil, fmt.Errorf("port %d is taken (set BENCH_PORT): %w", c.Port, err)
+	}
+	l.Close()
 	logf, err := os.Create(c.LogFile)
 	if err != nil {
 		return nil, err
