@@ -10,7 +10,7 @@ METADATA_DIR ?= examples/tutoring/metadata
 TEST_TIMEOUT ?= 8m
 TEST_FLAGS   ?= -race -count=1 -timeout $(TEST_TIMEOUT)
 
-.PHONY: help build run test bench console-assets db-up db-down db-status fmt vet clean
+.PHONY: help build run test bench bench-load bench-go console-assets db-up db-down db-status fmt vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,18 @@ test: ## go vet, then every test with -race against a real Postgres
 	$(GO) vet ./...
 	$(GO) test $(TEST_FLAGS) ./...
 
-bench: ## benchmarks only (no tests)
+bench: ## the load benchmark, then the Go benchmarks (no tests)
+	@# One after the other, even under make -j: they would skew each other.
+	@$(MAKE) --no-print-directory bench-load
+	@$(MAKE) --no-print-directory bench-go
+
+# The load benchmark: a fixed data set, the engine on a private port and
+# bombardier at fixed concurrency; the table goes to hack/bench/results/.
+# BENCH_DURATION, BENCH_CONNECTIONS, … tune it (hack/bench/run.sh lists them).
+bench-load: ## load benchmark: req/s, p50/p99, CPU/request, peak RSS per query
+	@bash hack/bench/run.sh
+
+bench-go: ## the in-process Go benchmarks (go test -bench)
 	@[[ -n "$${TRELLIS_TEST_DATABASE_URL:-}" ]] || bash hack/pg.sh start >/dev/null
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
