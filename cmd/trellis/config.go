@@ -22,6 +22,7 @@ type serveConfig struct {
 	DevMode          bool
 	StringifyNumeric bool
 	PlanCacheSize    int
+	PGConnections    int
 	CORSDomain       string
 	DisableCORS      bool
 	LogLevel         string
@@ -44,6 +45,7 @@ var settings = []setting{
 	{"console-assets-dir", []string{"TRELLIS_CONSOLE_ASSETS_DIR", "HASURA_GRAPHQL_CONSOLE_ASSETS_DIR"}, "serve the console's assets from this folder instead of a CDN"},
 	{"dev-mode", []string{"TRELLIS_DEV_MODE", "HASURA_GRAPHQL_DEV_MODE"}, "include internal error detail (SQL errors) in responses"},
 	{"stringify-numeric-types", []string{"TRELLIS_STRINGIFY_NUMERIC_TYPES", "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES"}, "write bigint, numeric and double precision values as JSON strings"},
+	{"pg-connections", []string{"TRELLIS_PG_CONNECTIONS", "HASURA_GRAPHQL_PG_CONNECTIONS"}, "maximum connections to Postgres for requests"},
 	{"plan-cache-size", []string{"TRELLIS_PLAN_CACHE_SIZE"}, "documents and plans kept per metadata version (each); 0 turns the plan cache off"},
 	{"cors-domain", []string{"TRELLIS_CORS_DOMAIN", "HASURA_GRAPHQL_CORS_DOMAIN"}, "browser origins allowed to call the API: * or a comma-separated list"},
 	{"disable-cors", []string{"TRELLIS_DISABLE_CORS", "HASURA_GRAPHQL_DISABLE_CORS"}, "send no CORS headers"},
@@ -68,6 +70,7 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&c.ConsoleAssetsDir, "console-assets-dir", "", help("console-assets-dir"))
 	fs.BoolVar(&c.DevMode, "dev-mode", false, help("dev-mode"))
 	fs.BoolVar(&c.StringifyNumeric, "stringify-numeric-types", false, help("stringify-numeric-types"))
+	fs.IntVar(&c.PGConnections, "pg-connections", 50, help("pg-connections"))
 	fs.IntVar(&c.PlanCacheSize, "plan-cache-size", gql.DefaultPlanCacheSize, help("plan-cache-size"))
 	fs.StringVar(&c.CORSDomain, "cors-domain", "*", help("cors-domain"))
 	fs.BoolVar(&c.DisableCORS, "disable-cors", false, help("disable-cors"))
@@ -91,6 +94,9 @@ func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
 	}
 	if c.DatabaseURL == "" {
 		return fmt.Errorf("no database: set --database-url, TRELLIS_DATABASE_URL or HASURA_GRAPHQL_DATABASE_URL")
+	}
+	if c.PGConnections < 1 {
+		return fmt.Errorf("pg-connections must be at least 1, not %d", c.PGConnections)
 	}
 	if c.Port <= 0 || c.Port > 65535 {
 		return fmt.Errorf("port %d is out of range", c.Port)

@@ -65,7 +65,7 @@ HASURA_GRAPHQL_* names a Hasura user already has, else defaults.`,
 
 func serve(ctx context.Context, cfg serveConfig) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel()}))
-	db, err := exec.Open(ctx, exec.Config{DatabaseURL: cfg.DatabaseURL})
+	db, err := exec.Open(ctx, exec.Config{DatabaseURL: cfg.DatabaseURL, MaxConns: int32(cfg.PGConnections)})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -17,7 +18,8 @@ import (
 type Config struct {
 	// DatabaseURL is a libpq connection string or URL.
 	DatabaseURL string
-	// MaxConns caps the pool; 0 means pgxpool's default.
+	// MaxConns caps the pool; 0 means pgxpool's default. A pool_max_conns
+	// parameter in DatabaseURL wins.
 	MaxConns int32
 	// Tracer, when set, sees every statement (tests count them with it).
 	Tracer pgx.QueryTracer
@@ -34,7 +36,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing the database URL: %w", err)
 	}
-	if cfg.MaxConns > 0 {
+	if cfg.MaxConns > 0 && !strings.Contains(cfg.DatabaseURL, "pool_max_conns") {
 		pc.MaxConns = cfg.MaxConns
 	}
 	// Timestamps with time zone come out in UTC whatever the server's

@@ -86,11 +86,13 @@ func (a *API) Listen(ctx context.Context) {
 }
 
 func (a *API) listenOnce(ctx context.Context) error {
-	conn, err := a.db.Pool.Acquire(ctx)
+	// A connection of its own: it waits for notifications all the time
+	// and would otherwise take one from the requests' pool.
+	conn, err := pgx.ConnectConfig(ctx, a.db.Pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
+	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+metadata.NotifyChannel); err != nil {
 		return err
 	}
@@ -99,7 +101,7 @@ func (a *API) listenOnce(ctx context.Context) error {
 		return err
 	}
 	for {
-		n, err := conn.Conn().WaitForNotification(ctx)
+		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
