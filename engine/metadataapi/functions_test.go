@@ -139,4 +139,18 @@ func TestFunctionsAndComputedFieldsInGraphQL(t *testing.T) {
 				`{"name":"search_articles","description":"execute function \"search_articles\" which returns \"article\"","type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"LIST","name":null}}},`+
 				`{"name":"search_articles_aggregate","description":"execute function \"search_articles\" and query aggregates on result of table type \"article\"","type":{"kind":"NON_NULL","name":null,"ofType":{"kind":"OBJECT","name":"article_aggregate"}}}]}}}`),
 	})
+
+	// The plan cache binds function arguments from variables: the same
+	// document with other values answers with their rows.
+	const byArgs = `query($q: String!, $n: Int) { search_articles(args: {search: $q, lim: $n}) { title } }`
+	for _, c := range []struct{ vars, want string }{
+		{`{"q": "a", "n": 5}`, `{"data":{"search_articles":[{"title":"Apples"},{"title":"Avocados"}]}}`},
+		{`{"q": "b", "n": 5}`, `{"data":{"search_articles":[{"title":"Bananas"}]}}`},
+		{`{"q": "a", "n": 1}`, `{"data":{"search_articles":[{"title":"Apples"}]}}`},
+		{`{"q": "a", "n": null}`, `{"data":{"search_articles":[{"title":"Apples"},{"title":"Avocados"}]}}`}, // LIMIT NULL: no limit
+		{`{"q": "a", "n": "x"}`, `{"errors":[{"extensions":{"path":"$.selectionSet.search_articles.args.args.lim","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a string"}]}`},
+	} {
+		q, _ := json.Marshal(byArgs)
+		e.must(t, "/v1/graphql", `{"query":`+string(q)+`,"variables":`+c.vars+`}`, c.want)
+	}
 }

@@ -158,9 +158,13 @@ func (p *planner) argsObject(f *selected, in *schema.ArgsInput) (map[string]Valu
 		if !ok {
 			return nil, notFound(kp, key, in.Name)
 		}
-		v, err := scalarValue(obj.vals[i], a.Scalar, a.Meta.Type, kp)
+		convert := func(x any) (Value, error) { return scalarValue(x, a.Scalar, a.Meta.Type, kp) }
+		v, err := convert(obj.vals[i])
 		if err != nil {
 			return nil, err
+		}
+		if name := obj.source(key); name != "" {
+			v.From = p.fromVariable(name, convert)
 		}
 		out[key] = v
 	}
