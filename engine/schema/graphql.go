@@ -171,6 +171,7 @@ func (b *builder) tableTypes(t *Table) {
 				f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.BoolExp]}
 			}
 			b.aggregateBoolExpFields(t, f)
+			b.computedBoolExpFields(t, f)
 			return f
 		}),
 	})
@@ -187,6 +188,7 @@ func (b *builder) tableTypes(t *Table) {
 					f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.OrderBy]}
 				}
 			}
+			b.orderByExtraFields(t, f)
 			return f
 		}),
 	})
