@@ -27,6 +27,8 @@ func FuzzCompile(f *testing.F) {
 		{`query ($w: article_bool_exp) { article(where: $w) { id } }`, `{"w": {"_or": [{"title": {"_in": ["a", "b"]}}, {"author": {"name": {"_is_null": true}}}]}}`},
 		{`{ shop_edition_by_pk(article_id: 1, lang: "\"; --") { printed } }`, ``},
 		{`{ a: author { b: id } ... on query_root { __typename } }`, ``},
+		{`query ($o: [author_order_by!]) { author(order_by: $o, distinct_on: [name]) { id } }`, `{"o": [{"articles_aggregate": {"max": {"title": "asc"}, "count": "desc"}}, {"initial": "asc"}, {"drafts_aggregate": {"sum": {"id": "desc"}}}]}`},
+		{`{ author(where: {initial: {_eq: "'"}, drafts: {title: {_ilike: "%"}}}) { id } }`, ``},
 	}
 	for _, s := range seeds {
 		f.Add(s.query, s.vars)
