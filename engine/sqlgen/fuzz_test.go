@@ -44,6 +44,14 @@ func FuzzCompile(f *testing.F) {
 	for _, ty := range testCatalog().Types {
 		allowed[ty.Schema], allowed[ty.Name] = true, true
 	}
+	for name, fns := range testCatalog().Functions {
+		allowed[name.Schema], allowed[name.Name] = true, true
+		for _, fn := range fns {
+			for _, a := range fn.Args {
+				allowed[a.Name] = true // named notation: "arg" => value
+			}
+		}
+	}
 	f.Fuzz(func(t *testing.T, query, vars string) {
 		doc, err := gql.Parse(query)
 		if err != nil {
