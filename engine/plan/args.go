@@ -68,26 +68,28 @@ func pageValue(v any, path gqlerr.Path) (Value, error) {
 	return Value{Text: string(n)}, nil
 }
 
-// checkDistinctOn enforces Postgres' rule, which Hasura reports itself:
-// the distinct_on columns must lead the order_by.
+// checkDistinctOn enforces Postgres' rule the way Hasura checks it
+// (Schema.Select.tableArguments): the first len(distinct_on) order_by
+// items must all be columns of the row itself (not through a
+// relationship, not a computed field, not an aggregate), and every
+// distinct_on column must be among them.
 func checkDistinctOn(rows *Rows, path gqlerr.Path) error {
 	if len(rows.DistinctOn) == 0 || len(rows.OrderBy) == 0 {
 		return nil
 	}
-	distinct := map[string]bool{}
-	for _, c := range rows.DistinctOn {
-		distinct[c] = true
-	}
-	n := len(rows.DistinctOn)
-	if len(rows.OrderBy) < n {
-		n = len(rows.OrderBy)
-	}
-	for _, o := range rows.OrderBy[:n] {
-		if len(o.Path) > 0 || !distinct[o.Column] {
-			return path.Errorf(gqlerr.ValidationFailed, "\"distinct_on\" columns must match initial \"order_by\" columns")
+	initial := map[string]bool{}
+	n := 0
+	for _, o := range rows.OrderBy[:min(len(rows.DistinctOn), len(rows.OrderBy))] {
+		if o.isColumn() {
+			initial[o.Column] = true
+			n++
 		}
 	}
-	if len(rows.OrderBy) < len(rows.DistinctOn) {
+	valid := n == len(rows.DistinctOn)
+	for _, c := range rows.DistinctOn {
+		valid = valid && initial[c]
+	}
+	if !valid {
 		return path.Errorf(gqlerr.ValidationFailed, "\"distinct_on\" columns must match initial \"order_by\" columns")
 	}
 	return nil
@@ -174,6 +176,17 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 			and = append(and, terms...)
 			continue
 		}
+		if cf := schema.FilterComputedField(t, key); cf != nil {
+			if val == nil {
+				continue
+			}
+			terms, err := p.computedFilter(val, cf, kp)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, terms...)
+			continue
+		}
 		return nil, notFound(kp, key, t.Names.BoolExp)
 	}
 	return and, nil
@@ -189,9 +202,11 @@ func columnSubject(c *schema.Column) subject {
 	return subject{column: c.Info.Name, scalar: c.Scalar, typ: c.Type}
 }
 
-// subject is what a comparison_exp compares: a column, possibly cast.
+// subject is what a comparison_exp compares: a column, possibly cast, or
+// the value of a scalar computed field (call).
 type subject struct {
 	column string
+	call   *FunctionCall
 	scalar schema.Scalar
 	typ    *catalog.Type
 	casts  []*catalog.Type
@@ -213,7 +228,7 @@ func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, erro
 		if !ok {
 			return nil, notFound(kp, key, in.Name)
 		}
-		cmp := Compare{Column: c.column, Type: c.typ, Op: op.Name, Casts: c.casts}
+		cmp := Compare{Column: c.column, Type: c.typ, Op: op.Name, Casts: c.casts, Call: c.call}
 		if val == nil {
 			// Hasura v2 refuses an explicit null operand rather than
 			// dropping the condition (which made a null variable match
@@ -340,18 +355,38 @@ func (p *planner) orderObject(obj *object, t *schema.Table, at gqlerr.Path, path
 		}
 		c, isCol := t.ColumnByField[key]
 		if !isCol {
-			return nil, notFound(kp, key, t.Names.OrderBy)
+			items, known, err := p.orderExtra(key, val, t, kp)
+			if !known {
+				return nil, notFound(kp, key, t.Names.OrderBy)
+			}
+			if err != nil {
+				return nil, err
+			}
+			for i := range items {
+				items[i].Path = path
+			}
+			out = append(out, items...)
+			continue
 		}
-		dir, isEnum := enumText(val)
-		item, known := orderDirection(dir)
-		if !isEnum || !known {
-			return nil, kp.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(val))
+		item, err := orderValue(val, kp)
+		if err != nil {
+			return nil, err
 		}
 		item.Column = c.Info.Name
 		item.Path = path
 		out = append(out, item)
 	}
 	return out, nil
+}
+
+// orderValue reads an order_by enum value into an item's direction.
+func orderValue(v any, path gqlerr.Path) (OrderItem, error) {
+	dir, isEnum := enumText(v)
+	item, known := orderDirection(dir)
+	if !isEnum || !known {
+		return item, path.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(v))
+	}
+	return item, nil
 }
 
 func orderDirection(s string) (OrderItem, bool) {

@@ -37,7 +37,7 @@ func (p *planner) castComparison(v any, c subject, path gqlerr.Path) ([]BoolExp,
 		if obj.vals[i] == nil {
 			continue
 		}
-		inner := subject{column: c.column, scalar: target, typ: typ, casts: append(append([]*catalog.Type{}, c.casts...), typ)}
+		inner := subject{column: c.column, call: c.call, scalar: target, typ: typ, casts: append(append([]*catalog.Type{}, c.casts...), typ)}
 		terms, err := p.compareOn(obj.vals[i], inner, kp)
 		if err != nil {
 			return nil, err

@@ -88,8 +88,13 @@ func (p *planner) functionCall(f *selected, in *schema.ArgsInput, all []metadata
 	if err != nil {
 		return nil, err
 	}
+	return layoutCall(given, all, f.path.Key("args").Key("args"))
+}
+
+// layoutCall lays out a call of a function with the given client
+// arguments (see functionCall); path is where the arguments were read.
+func layoutCall(given map[string]Value, all []metadata.FunctionArg, path gqlerr.Path) (*FunctionCall, error) {
 	call := &FunctionCall{}
-	path := f.path.Key("args").Key("args")
 	positional := true
 	for _, a := range all {
 		arg := CallArg{Name: a.Name}

@@ -157,13 +157,19 @@ type Compare struct {
 	Casts []*catalog.Type
 	// Args are further operands: distance and use_spheroid of _st_d_within.
 	Args []Value
+	// Call, when set, is compared instead of Column: a scalar computed
+	// field of the row.
+	Call *FunctionCall
 }
 
-// Exists is true when a related row satisfies Where.
+// Exists is true when a related row satisfies Where: a row of Table
+// joined to the current one, or a row Function returns for it (a table
+// computed field).
 type Exists struct {
-	Table *catalog.Table
-	Join  []ColumnPair // outer = the current table
-	Where BoolExp
+	Table    *catalog.Table
+	Join     []ColumnPair // outer = the current table
+	Function *FunctionCall
+	Where    BoolExp
 }
 
 func (And) isBoolExp()     {}
@@ -172,11 +178,14 @@ func (Not) isBoolExp()     {}
 func (Compare) isBoolExp() {}
 func (Exists) isBoolExp()  {}
 
-// OrderItem sorts by one column, of the row itself or, through Path, of a
-// row reached by object relationships.
+// OrderItem sorts by one value of the row itself or, through Path, of a
+// row reached by object relationships: a column, the value of a scalar
+// computed field (Call) or an aggregate of related rows (Aggregate).
 type OrderItem struct {
 	Path       []Hop
 	Column     string
+	Call       *FunctionCall
+	Aggregate  *OrderAggregate
 	Desc       bool
 	NullsFirst bool
 }

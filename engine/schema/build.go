@@ -280,7 +280,7 @@ func aggregateColumns(t *Table, numericOnly bool) []*Column {
 		if numericOnly && !c.Scalar.Numeric {
 			continue
 		}
-		if !c.Scalar.Comparable || c.Type == nil || c.Type.IsArray() {
+		if !aggregateComparable(c.Scalar) || c.Type == nil || c.Type.IsArray() {
 			continue
 		}
 		cols = append(cols, c)

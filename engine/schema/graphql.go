@@ -175,6 +175,7 @@ func (b *builder) tableTypes(t *Table) {
 				f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.BoolExp]}
 			}
 			b.aggregateBoolExpFields(t, f)
+			b.computedBoolExpFields(t, f)
 			return f
 		}),
 	})
@@ -191,6 +192,7 @@ func (b *builder) tableTypes(t *Table) {
 					f[r.Field] = &graphql.InputObjectFieldConfig{Type: b.inputs[r.Target.Names.OrderBy]}
 				}
 			}
+			b.orderByExtraFields(t, f)
 			return f
 		}),
 	})

@@ -27,6 +27,8 @@ func FuzzCompile(f *testing.F) {
 		{`query ($w: article_bool_exp) { article(where: $w) { id } }`, `{"w": {"_or": [{"title": {"_in": ["a", "b"]}}, {"author": {"name": {"_is_null": true}}}]}}`},
 		{`{ shop_edition_by_pk(article_id: 1, lang: "\"; --") { printed } }`, ``},
 		{`{ a: author { b: id } ... on query_root { __typename } }`, ``},
+		{`query ($o: [author_order_by!]) { author(order_by: $o, distinct_on: [name]) { id } }`, `{"o": [{"articles_aggregate": {"max": {"title": "asc"}, "count": "desc"}}, {"initial": "asc"}, {"drafts_aggregate": {"sum": {"id": "desc"}}}]}`},
+		{`{ author(where: {initial: {_eq: "'"}, drafts: {title: {_ilike: "%"}}}) { id } }`, ``},
 	}
 	for _, s := range seeds {
 		f.Add(s.query, s.vars)
@@ -41,6 +43,14 @@ func FuzzCompile(f *testing.F) {
 	}
 	for _, ty := range testCatalog().Types {
 		allowed[ty.Schema], allowed[ty.Name] = true, true
+	}
+	for name, fns := range testCatalog().Functions {
+		allowed[name.Schema], allowed[name.Name] = true, true
+		for _, fn := range fns {
+			for _, a := range fn.Args {
+				allowed[a.Name] = true // named notation: "arg" => value
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, query, vars string) {
 		doc, err := gql.Parse(query)

@@ -82,6 +82,12 @@ func testCatalog() *catalog.Catalog {
 		// author_rated(author, min_rating int) → SETOF article
 		{Name: catalog.QualifiedName{Schema: "public", Name: "author_rated"}, ReturnTypeOID: articleRow.OID, ReturnsSet: true,
 			Args: []catalog.FunctionArg{{TypeOID: authorRow.OID}, {Name: "min_rating", TypeOID: intType.OID}}},
+		// author_initial(author) → text: no client argument, so usable in where and order_by
+		{Name: catalog.QualifiedName{Schema: "public", Name: "author_initial"}, ReturnTypeOID: textType.OID,
+			Args: []catalog.FunctionArg{{TypeOID: authorRow.OID}}},
+		// author_drafts(author, hasura_session json) → SETOF article
+		{Name: catalog.QualifiedName{Schema: "public", Name: "author_drafts"}, ReturnTypeOID: articleRow.OID, ReturnsSet: true,
+			Args: []catalog.FunctionArg{{TypeOID: authorRow.OID}, {Name: "hasura_session", TypeOID: jsonType.OID}}},
 		// search_articles(search text, hasura_session json, lim int DEFAULT …) → SETOF article
 		{Name: catalog.QualifiedName{Schema: "public", Name: "search_articles"}, ReturnTypeOID: articleRow.OID, ReturnsSet: true,
 			Args: []catalog.FunctionArg{{Name: "search", TypeOID: textType.OID}, {Name: "hasura_session", TypeOID: jsonType.OID}, {Name: "lim", TypeOID: intType.OID, HasDefault: true}}},
@@ -95,7 +101,9 @@ func testCatalog() *catalog.Catalog {
 const testMetadata = `{"version": 3, "sources": [{"name": "default", "kind": "postgres", "tables": [
   {"table": {"schema": "public", "name": "author"},
    "computed_fields": [{"name": "label", "definition": {"function": "author_label"}},
-     {"name": "rated", "definition": {"function": "author_rated"}}],
+     {"name": "rated", "definition": {"function": "author_rated"}},
+     {"name": "initial", "definition": {"function": "author_initial"}},
+     {"name": "drafts", "definition": {"function": "author_drafts", "session_argument": "hasura_session"}}],
    "array_relationships": [{"name": "articles", "using": {"foreign_key_constraint_on": {"table": "article", "column": "author_id"}}}]},
   {"table": {"schema": "public", "name": "article"},
    "object_relationships": [{"name": "author", "using": {"foreign_key_constraint_on": "author_id"}}],

@@ -118,19 +118,19 @@ func (g *gen) orderItems(items []plan.OrderItem, a string) {
 	}
 }
 
-// orderExpr writes the value an item sorts by: a column of the row aliased
-// a, or of the row reached from it through object relationships (a scalar
-// subquery per hop).
-func (g *gen) orderExpr(o plan.OrderItem, a string) { g.orderPath(o.Path, o.Column, a) }
+// orderExpr writes the value an item sorts by (see orderTerm) on the row
+// aliased a, or on the row reached from it through object relationships (a
+// scalar subquery per hop).
+func (g *gen) orderExpr(o plan.OrderItem, a string) { g.orderPath(o.Path, o, a) }
 
-func (g *gen) orderPath(path []plan.Hop, column, a string) {
+func (g *gen) orderPath(path []plan.Hop, o plan.OrderItem, a string) {
 	if len(path) == 0 {
-		g.write(a, ".", Ident(column))
+		g.orderTerm(o, a)
 		return
 	}
 	hop, inner := path[0], g.alias()
 	g.write("(SELECT ")
-	g.orderPath(path[1:], column, inner)
+	g.orderPath(path[1:], o, inner)
 	g.write(" FROM ", Qualified(hop.Table.Name), " AS ", inner, " WHERE ")
 	g.rowsCondition(&plan.Rows{Join: hop.Join}, inner, a)
 	g.write(" LIMIT 1)")

@@ -41,7 +41,9 @@ func (g *gen) boolExp(e plan.BoolExp, a string) {
 		g.aggregatePredicate(e, a)
 	case plan.Exists:
 		inner := g.alias()
-		g.write("EXISTS (SELECT 1 FROM ", Qualified(e.Table.Name), " AS ", inner, " WHERE ")
+		g.write("EXISTS (SELECT 1 FROM ")
+		g.source(&plan.Select{Table: e.Table, Function: e.Function}, a)
+		g.write(" AS ", inner, " WHERE ")
 		g.rowsCondition(&plan.Rows{Join: e.Join, Where: e.Where}, inner, a)
 		g.write(")")
 	}
@@ -67,7 +69,7 @@ func (g *gen) junction(terms []plan.BoolExp, sep, empty, a string) {
 }
 
 func (g *gen) compare(c plan.Compare, a string) {
-	col := subject(c, a)
+	col := g.subject(c, a)
 	if g.typeCompare(c, col) {
 		return
 	}

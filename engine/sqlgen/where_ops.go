@@ -32,10 +32,13 @@ var spatialFuncs = map[string]string{
 	"_st_3d_d_within":   "ST_3DDWithin",
 }
 
-// subject writes what a comparison compares: the column of the row
-// aliased a, converted by each of its casts in turn.
-func subject(c plan.Compare, a string) string {
+// subject is what a comparison compares: the column (or computed field)
+// of the row aliased a, converted by each of its casts in turn.
+func (g *gen) subject(c plan.Compare, a string) string {
 	expr := a + "." + Ident(c.Column)
+	if c.Call != nil {
+		expr = g.capture(func() { g.call(c.Call, a) })
+	}
 	for _, t := range c.Casts {
 		expr = "(" + expr + ")::" + typeName(t)
 	}
