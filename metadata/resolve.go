@@ -1,6 +1,7 @@
 package metadata
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -33,6 +34,7 @@ func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
 		tracked: make(map[catalog.QualifiedName]*Table),
 		issues:  make([][]Inconsistency, len(src.Tables)),
 	}
+	m.NamingConvention = namingConvention(src.Customization)
 	owners := r.tables(src.Tables)
 	for i, t := range r.order {
 		r.relationships(t, &src.Tables[owners[i]], owners[i])
@@ -220,4 +222,15 @@ func englishList(items []string) string {
 		return items[0] + " and " + items[1]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + ", and " + items[len(items)-1]
+}
+
+// namingConvention reads naming_convention from a source's customization.
+func namingConvention(customization json.RawMessage) string {
+	var c struct {
+		NamingConvention string `json:"naming_convention"`
+	}
+	if len(customization) == 0 || json.Unmarshal(customization, &c) != nil {
+		return ""
+	}
+	return c.NamingConvention
 }

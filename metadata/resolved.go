@@ -14,6 +14,9 @@ type Model struct {
 	// source, in metadata order.
 	Functions       []*Function
 	Inconsistencies []Inconsistency
+	// NamingConvention is the source's customization.naming_convention
+	// ("hasura-default", "graphql-default"), "" when it sets none.
+	NamingConvention string
 }
 
 // Table is a tracked table resolved against the catalog.

@@ -23,6 +23,7 @@ type serveConfig struct {
 	StringifyNumeric bool
 	PlanCacheSize    int
 	PGConnections    int
+	NamingConvention string
 	CORSDomain       string
 	DisableCORS      bool
 	LogLevel         string
@@ -45,6 +46,7 @@ var settings = []setting{
 	{"console-assets-dir", []string{"TRELLIS_CONSOLE_ASSETS_DIR", "HASURA_GRAPHQL_CONSOLE_ASSETS_DIR"}, "serve the console's assets from this folder instead of a CDN"},
 	{"dev-mode", []string{"TRELLIS_DEV_MODE", "HASURA_GRAPHQL_DEV_MODE"}, "include internal error detail (SQL errors) in responses"},
 	{"stringify-numeric-types", []string{"TRELLIS_STRINGIFY_NUMERIC_TYPES", "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES"}, "write bigint, numeric and double precision values as JSON strings"},
+	{"default-naming-convention", []string{"TRELLIS_DEFAULT_NAMING_CONVENTION", "HASURA_GRAPHQL_DEFAULT_NAMING_CONVENTION"}, "naming convention of sources that set none: hasura-default or graphql-default"},
 	{"pg-connections", []string{"TRELLIS_PG_CONNECTIONS", "HASURA_GRAPHQL_PG_CONNECTIONS"}, "maximum connections to Postgres for requests"},
 	{"plan-cache-size", []string{"TRELLIS_PLAN_CACHE_SIZE"}, "documents and plans kept per metadata version (each); 0 turns the plan cache off"},
 	{"cors-domain", []string{"TRELLIS_CORS_DOMAIN", "HASURA_GRAPHQL_CORS_DOMAIN"}, "browser origins allowed to call the API: * or a comma-separated list"},
@@ -71,6 +73,7 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.DevMode, "dev-mode", false, help("dev-mode"))
 	fs.BoolVar(&c.StringifyNumeric, "stringify-numeric-types", false, help("stringify-numeric-types"))
 	fs.IntVar(&c.PGConnections, "pg-connections", 50, help("pg-connections"))
+	fs.StringVar(&c.NamingConvention, "default-naming-convention", "hasura-default", help("default-naming-convention"))
 	fs.IntVar(&c.PlanCacheSize, "plan-cache-size", gql.DefaultPlanCacheSize, help("plan-cache-size"))
 	fs.StringVar(&c.CORSDomain, "cors-domain", "*", help("cors-domain"))
 	fs.BoolVar(&c.DisableCORS, "disable-cors", false, help("disable-cors"))
@@ -94,6 +97,9 @@ func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
 	}
 	if c.DatabaseURL == "" {
 		return fmt.Errorf("no database: set --database-url, TRELLIS_DATABASE_URL or HASURA_GRAPHQL_DATABASE_URL")
+	}
+	if c.NamingConvention != "hasura-default" && c.NamingConvention != "graphql-default" {
+		return fmt.Errorf("default-naming-convention must be hasura-default or graphql-default, not %q", c.NamingConvention)
 	}
 	if c.PGConnections < 1 {
 		return fmt.Errorf("pg-connections must be at least 1, not %d", c.PGConnections)

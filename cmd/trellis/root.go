@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	}
 	log.Info("metadata loaded", "resource_version", version, "tables", len(snap.Model.Tables), "inconsistencies", len(snap.Model.Inconsistencies))
 
-	engine := gql.New(db, snap, gql.Options{StringifyNumeric: cfg.StringifyNumeric, PlanCacheSize: planCacheSize(cfg.PlanCacheSize)})
+	engine := gql.New(db, snap, gql.Options{StringifyNumeric: cfg.StringifyNumeric, PlanCacheSize: planCacheSize(cfg.PlanCacheSize), DefaultNamingConvention: cfg.NamingConvention})
 	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine, Logger: log})
 	api.SetVersion(version)
 	var listening sync.WaitGroup

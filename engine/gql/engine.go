@@ -52,6 +52,10 @@ type Snapshot struct {
 
 	cacheOnce sync.Once
 	cache     *planCache
+
+	// defaultNaming is the naming convention of sources that set none; the
+	// engine sets it before it serves the snapshot.
+	defaultNaming string
 }
 
 // roleSchema is a role's schema, built once on first use.
@@ -75,7 +79,7 @@ func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
 		v, _ = s.schemas.LoadOrStore(key, &roleSchema{})
 	}
 	rs := v.(*roleSchema)
-	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, role) })
+	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, role, s.defaultNaming) })
 	return rs.schema, rs.err
 }
 
@@ -102,6 +106,10 @@ type Options struct {
 	// StringifyNumeric writes bigint, numeric and double precision values as
 	// JSON strings (Hasura's HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES).
 	StringifyNumeric bool
+	// DefaultNamingConvention applies to sources whose metadata sets no
+	// naming_convention: "hasura-default" (the default) or "graphql-default"
+	// (HASURA_GRAPHQL_DEFAULT_NAMING_CONVENTION).
+	DefaultNamingConvention string
 	// PlanCacheSize bounds the number of documents and of plans cached per
 	// metadata version: 0 means DefaultPlanCacheSize, a negative size turns
 	// the cache off.
@@ -113,6 +121,7 @@ type Engine struct {
 	db        *exec.DB
 	sql       sqlgen.Options
 	cacheSize int
+	naming    string
 	snapshot  atomic.Pointer[Snapshot]
 
 	hits, misses atomic.Int64
@@ -124,16 +133,37 @@ func (e *Engine) CacheStats() (hits, misses int64) { return e.hits.Load(), e.mis
 
 // New returns an engine serving the given snapshot.
 func New(db *exec.DB, snap *Snapshot, opts Options) *Engine {
-	e := &Engine{db: db, sql: sqlgen.Options{StringifyNumeric: opts.StringifyNumeric}, cacheSize: opts.PlanCacheSize}
+	e := &Engine{db: db, sql: sqlgen.Options{StringifyNumeric: opts.StringifyNumeric}, cacheSize: opts.PlanCacheSize, naming: opts.DefaultNamingConvention}
 	if e.cacheSize == 0 {
 		e.cacheSize = DefaultPlanCacheSize
 	}
-	e.snapshot.Store(snap)
+	e.Swap(snap)
 	return e
 }
 
 // Swap replaces the snapshot; requests in flight finish on the old one.
-func (e *Engine) Swap(snap *Snapshot) { e.snapshot.Store(snap) }
+func (e *Engine) Swap(snap *Snapshot) {
+	e.Prepare(snap)
+	e.snapshot.Store(snap)
+}
+
+// Prepare gives a snapshot the engine's settings before it is used: a
+// snapshot built for a change is checked (its schema built) before it is
+// swapped in.
+func (e *Engine) Prepare(snap *Snapshot) {
+	if snap != nil {
+		snap.defaultNaming = e.naming
+	}
+}
+
+// DefaultNamingConvention is the naming convention of sources whose
+// metadata sets none.
+func (e *Engine) DefaultNamingConvention() string {
+	if e.naming == "" {
+		return "hasura-default"
+	}
+	return e.naming
+}
 
 // Snapshot returns the current snapshot.
 func (e *Engine) Snapshot() *Snapshot { return e.snapshot.Load() }

@@ -207,6 +207,7 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 		}
 	}
 	snap := gql.NewSnapshot(model)
+	a.engine.Prepare(snap)
 	if st.mdChanged {
 		if err := newConflicts(before, snap); err != nil {
 			return nil, err

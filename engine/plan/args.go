@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
@@ -15,7 +17,7 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 		if err != nil {
 			return err
 		}
-		switch a.Name.Value {
+		switch p.word(a.Name.Value) {
 		case "where":
 			if v == nil {
 				continue
@@ -43,7 +45,7 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 			if name := variableName(a.Value); name != "" {
 				val.From = p.fromVariable(name, convert)
 			}
-			if a.Name.Value == "limit" {
+			if p.word(a.Name.Value) == "limit" {
 				rows.Limit = val
 			} else {
 				rows.Offset = val
@@ -368,7 +370,7 @@ func (p *planner) orderObject(obj *object, t *schema.Table, at gqlerr.Path, path
 			out = append(out, items...)
 			continue
 		}
-		item, err := orderValue(val, kp)
+		item, err := p.orderValue(val, kp)
 		if err != nil {
 			return nil, err
 		}
@@ -380,11 +382,21 @@ func (p *planner) orderObject(obj *object, t *schema.Table, at gqlerr.Path, path
 }
 
 // orderValue reads an order_by enum value into an item's direction.
-func orderValue(v any, path gqlerr.Path) (OrderItem, error) {
+func (p *planner) orderValue(v any, path gqlerr.Path) (OrderItem, error) {
 	dir, isEnum := enumText(v)
-	item, known := orderDirection(dir)
+	known := false
+	var item OrderItem
+	if dir == p.schema.Naming.EnumValue(dir) { // written as the schema spells it
+		item, known = orderDirection(p.word(dir))
+	}
 	if !isEnum || !known {
-		return item, path.Errorf(gqlerr.ValidationFailed, "expected one of the values ['asc', 'asc_nulls_first', 'asc_nulls_last', 'desc', 'desc_nulls_first', 'desc_nulls_last'] for type 'order_by', but found %s", describeEnum(v))
+		n := p.schema.Naming
+		values := make([]string, len(schema.OrderByValues))
+		for i, v := range schema.OrderByValues {
+			values[i] = "'" + n.EnumValue(v.Name) + "'"
+		}
+		return item, path.Errorf(gqlerr.ValidationFailed, "expected one of the values [%s] for type '%s', but found %s",
+			strings.Join(values, ", "), n.Type(schema.OrderByEnum), describeEnum(v))
 	}
 	return item, nil
 }

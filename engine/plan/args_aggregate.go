@@ -45,11 +45,12 @@ func (p *planner) aggregatePredicates(v any, r *schema.Relationship, path gqlerr
 		return nil, typeMismatch(path, name, "an object", v)
 	}
 	var out []BoolExp
-	for i, fn := range obj.keys {
-		kp := path.Key(fn)
-		known := fn == "count" || (fn == "bool_and" || fn == "bool_or") && len(schema.BooleanColumns(t)) > 0
+	for i, key := range obj.keys {
+		kp, fn := path.Key(key), p.word(key)
+		known := key == p.schema.Naming.Field(fn) &&
+			(fn == "count" || (fn == "bool_and" || fn == "bool_or") && len(schema.BooleanColumns(t)) > 0)
 		if !known {
-			return nil, notFound(kp, fn, name)
+			return nil, notFound(kp, key, name)
 		}
 		if obj.vals[i] == nil {
 			continue
@@ -77,11 +78,11 @@ func (p *planner) aggregatePredicate(v any, t *schema.Table, fn string, path gql
 	var predicate any
 	for i, key := range obj.keys {
 		val, kp := obj.vals[i], path.Key(key)
-		if !aggInputNames[key] {
+		if !aggInputNames[p.word(key)] {
 			return ap, notFound(kp, key, name)
 		}
 		var err error
-		switch key {
+		switch p.word(key) {
 		case "predicate":
 			predicate = val
 		case "filter":
@@ -128,7 +129,7 @@ func (p *planner) aggregateArguments(v any, t *schema.Table, fn string, path gql
 	cols := schema.BooleanColumns(t)
 	name, _ := enumText(v)
 	for _, c := range cols {
-		if c.Field == name {
+		if t.EnumValueOf(c) == name {
 			return []string{c.Info.Name}, nil
 		}
 	}

@@ -22,7 +22,7 @@ var (
 // {geography: {…}} on geometry and {geometry: {…}} on geography. The inner
 // comparison applies to the subject converted to the target type.
 func (p *planner) castComparison(v any, c subject, path gqlerr.Path) ([]BoolExp, error) {
-	name := schema.CastExpName(c.scalar)
+	name := p.schema.Naming.CastExpName(c.scalar)
 	obj, ok := v.(*object)
 	if !ok {
 		return nil, typeMismatch(path, name, "an object", v)
@@ -87,17 +87,18 @@ func (p *planner) extraOperand(cmp *Compare, op schema.Operator, v any, c subjec
 // st_d_within_geography_input, which adds use_spheroid (default true).
 // cmp.Value is from; cmp.Args are distance and, for geography, use_spheroid.
 func (p *planner) dWithin(cmp *Compare, v any, c subject, path gqlerr.Path) error {
-	name := schema.DWithinInputName(c.scalar)
+	internal := schema.DWithinInputName(c.scalar)
+	name := p.schema.Naming.Type(internal)
 	obj, ok := v.(*object)
 	if !ok {
 		return typeMismatch(path, name, "an object", v)
 	}
-	geography := name == schema.DWithinGeographyInput
+	geography := internal == schema.DWithinGeographyInput
 	var distance, from *Value
 	spheroid := Value{Text: "true", Type: boolType}
 	for i, key := range obj.keys {
 		val, kp := obj.vals[i], path.Key(key)
-		switch {
+		switch key := p.word(key); {
 		case key == "distance":
 			if val == nil {
 				return kp.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", floatScalar.Name)

@@ -15,11 +15,12 @@ func enumTableText(v any, sc schema.Scalar, path gqlerr.Path) (string, error) {
 	if !ok {
 		return "", typeMismatch(path, sc.Name, "an enum value", v)
 	}
-	if !sc.Enum.Has(name) {
+	value, ok := sc.Enum.Lookup(name)
+	if !ok {
 		return "", path.Errorf(gqlerr.ValidationFailed, "expected one of the values %s for type '%s', but found '%s'",
 			enumValueList(sc.Enum), sc.Name, name)
 	}
-	return name, nil
+	return value, nil
 }
 
 // enumValueList renders an enum's values as Hasura's messages list them:
@@ -31,7 +32,7 @@ func enumValueList(e *schema.EnumType) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("'" + v.Value + "'")
+		b.WriteString("'" + e.Naming.EnumValue(v.Value) + "'")
 	}
 	b.WriteByte(']')
 	return b.String()

@@ -104,6 +104,9 @@ type Field struct {
 	// JSONPath selects a value inside a json/jsonb column (the path
 	// argument): object keys and array indexes, as text.
 	JSONPath []string
+	// Upper upper-cases the value: an enum table's value in the
+	// graphql-default naming convention, whose enum values are UPPER CASE.
+	Upper bool
 }
 
 // AggKind tells how an aggregate field is computed.

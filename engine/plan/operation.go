@@ -85,6 +85,10 @@ func (p *planner) rebindable() map[string]bool {
 	return out
 }
 
+// word maps a generated argument, input field or enum value name, as the
+// schema's naming convention spells it, to Hasura's default spelling.
+func (p *planner) word(s string) string { return p.schema.Naming.Word(s) }
+
 // variableName returns the name of the variable an AST value is, or "".
 func variableName(v ast.Value) string {
 	if vr, ok := v.(*ast.Variable); ok {

@@ -30,7 +30,7 @@ func (o OrderItem) isColumn() bool {
 // of them.
 func (p *planner) orderExtra(key string, v any, t *schema.Table, path gqlerr.Path) (items []OrderItem, known bool, err error) {
 	if cf := schema.FilterComputedField(t, key); cf != nil && cf.Target == nil {
-		item, err := orderValue(v, path)
+		item, err := p.orderValue(v, path)
 		if err != nil {
 			return nil, true, err
 		}
@@ -69,13 +69,13 @@ func (p *planner) orderAggregate(v any, target schema.OrderAggregateTarget, path
 		base.Function = call
 	}
 	var out []OrderItem
-	for i, op := range obj.keys {
-		val, kp := obj.vals[i], path.Key(op)
+	for i, key := range obj.keys {
+		val, kp, op := obj.vals[i], path.Key(key), p.word(key)
 		if op == "count" {
 			if val == nil {
 				continue
 			}
-			item, err := orderValue(val, kp)
+			item, err := p.orderValue(val, kp)
 			if err != nil {
 				return nil, err
 			}
@@ -86,13 +86,13 @@ func (p *planner) orderAggregate(v any, target schema.OrderAggregateTarget, path
 			continue
 		}
 		cols, ok := schema.AggregateOpColumns(t, op)
-		if !ok {
-			return nil, notFound(kp, op, name)
+		if !ok || key != t.Names.Field(op) {
+			return nil, notFound(kp, key, name)
 		}
 		if val == nil {
 			continue
 		}
-		items, err := orderAggregateOp(val, base, op, cols, schema.AggregateOpOrderByName(t, op), kp)
+		items, err := p.orderAggregateOp(val, base, op, cols, schema.AggregateOpOrderByName(t, op), kp)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +103,7 @@ func (p *planner) orderAggregate(v any, target schema.OrderAggregateTarget, path
 
 // orderAggregateOp reads a <t>_<op>_order_by object: a direction per
 // column.
-func orderAggregateOp(v any, base OrderAggregate, op string, cols []*schema.Column, name string, path gqlerr.Path) ([]OrderItem, error) {
+func (p *planner) orderAggregateOp(v any, base OrderAggregate, op string, cols []*schema.Column, name string, path gqlerr.Path) ([]OrderItem, error) {
 	obj, ok := v.(*object)
 	if !ok {
 		return nil, typeMismatch(path, name, "an object", v)
@@ -123,7 +123,7 @@ func orderAggregateOp(v any, base OrderAggregate, op string, cols []*schema.Colu
 		if obj.vals[i] == nil {
 			continue
 		}
-		item, err := orderValue(obj.vals[i], kp)
+		item, err := p.orderValue(obj.vals[i], kp)
 		if err != nil {
 			return nil, err
 		}

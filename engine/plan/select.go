@@ -189,7 +189,9 @@ func (p *planner) rowFields(f *selected, t *schema.Table) ([]Field, error) {
 			if err != nil {
 				return err
 			}
-			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type, JSONPath: jsonPath})
+			e := sf.Column.Scalar.Enum
+			out = append(out, Field{Alias: s.alias, Kind: FieldColumn, Column: sf.Column.Info.Name, Type: sf.Column.Type, JSONPath: jsonPath,
+				Upper: e != nil && e.Upper()})
 			return nil
 		}
 		if sf.Kind == schema.FieldComputedScalar {
@@ -301,7 +303,7 @@ func selectColumns(v any, t *schema.Table, path gqlerr.Path) ([]string, error) {
 	var cols []string
 	for i, item := range list {
 		name, ok := enumText(item)
-		c := t.ColumnByField[name]
+		c := t.ColumnByEnumValue(name)
 		if !ok || c == nil {
 			return nil, path.Index(i).Errorf(gqlerr.ValidationFailed, "expected one of the values %s for type '%s', but found %s", columnList(t), t.Names.SelectColumn, describeEnum(item))
 		}
@@ -334,7 +336,7 @@ func columnList(t *schema.Table) string {
 		if i > 0 {
 			out += ", "
 		}
-		out += "'" + c.Field + "'"
+		out += "'" + t.EnumValueOf(c) + "'"
 	}
 	return out + "]"
 }

@@ -17,17 +17,17 @@ import (
 var AggregatePredicateFuncs = []string{"bool_and", "bool_or", "count"}
 
 // AggregateBoolExpName is the bool_exp input of a table's aggregates.
-func AggregateBoolExpName(t *Table) string { return t.Names.Object + "_aggregate_bool_exp" }
+func AggregateBoolExpName(t *Table) string { return t.Names.Derived("aggregate_bool_exp") }
 
 // AggregateBoolExpFuncName is the input of one aggregate function in it.
 func AggregateBoolExpFuncName(t *Table, fn string) string {
-	return AggregateBoolExpName(t) + "_" + fn
+	return t.Names.Derived("aggregate_bool_exp_" + fn)
 }
 
 // BoolArgumentsEnumName is the enum of the Boolean columns bool_and and
 // bool_or take.
 func BoolArgumentsEnumName(t *Table, fn string) string {
-	return t.Names.SelectColumn + "_" + AggregateBoolExpFuncName(t, fn) + "_arguments_columns"
+	return t.Names.Derived("select_column_" + t.Names.base + "_aggregate_bool_exp_" + fn + "_arguments_columns")
 }
 
 // BooleanColumns are the columns bool_and and bool_or apply to.
@@ -45,7 +45,7 @@ func BooleanColumns(t *Table) []*Column {
 // field of a bool_exp is key.
 func AggregateRelByField(t *Table, key string) *Relationship {
 	for _, r := range t.Relationships {
-		if r.Meta.Kind == metadata.ArrayRel && RelAggregateFieldName(r.Field) == key {
+		if r.Meta.Kind == metadata.ArrayRel && t.Names.naming.RelAggregateFieldName(r.Field) == key {
 			if _, clash := t.ColumnByField[key]; !clash {
 				return r
 			}
@@ -57,10 +57,10 @@ func AggregateRelByField(t *Table, key string) *Relationship {
 // aggregateBoolExpFields adds <rel>_aggregate fields to a bool_exp.
 func (b *builder) aggregateBoolExpFields(t *Table, f graphql.InputObjectConfigFieldMap) {
 	for _, r := range t.Relationships {
-		if r.Meta.Kind != metadata.ArrayRel || AggregateRelByField(t, RelAggregateFieldName(r.Field)) != r {
+		if r.Meta.Kind != metadata.ArrayRel || AggregateRelByField(t, b.naming.RelAggregateFieldName(r.Field)) != r {
 			continue
 		}
-		f[RelAggregateFieldName(r.Field)] = &graphql.InputObjectFieldConfig{Type: b.aggregateBoolExp(r.Target)}
+		f[b.naming.RelAggregateFieldName(r.Field)] = &graphql.InputObjectFieldConfig{Type: b.aggregateBoolExp(r.Target)}
 	}
 }
 
@@ -73,7 +73,7 @@ func (b *builder) aggregateBoolExp(t *Table) *graphql.InputObject {
 	fields := graphql.InputObjectConfigFieldMap{}
 	for _, fn := range AggregatePredicateFuncs {
 		if in := b.aggregateFuncInput(t, fn); in != nil {
-			fields[fn] = &graphql.InputObjectFieldConfig{Type: in}
+			fields[b.naming.Field(fn)] = &graphql.InputObjectFieldConfig{Type: in}
 		}
 	}
 	in := graphql.NewInputObject(graphql.InputObjectConfig{Name: name, Fields: fields})
@@ -100,11 +100,11 @@ func (b *builder) aggregateFuncInput(t *Table, fn string) *graphql.InputObject {
 		}
 		values := graphql.EnumValueConfigMap{}
 		for _, c := range cols {
-			values[c.Field] = &graphql.EnumValueConfig{Value: c.Field, Description: "column name"}
+			values[b.naming.EnumValue(c.Field)] = &graphql.EnumValueConfig{Value: c.Field, Description: "column name"}
 		}
 		enum := graphql.NewEnum(graphql.EnumConfig{
 			Name: BoolArgumentsEnumName(t, fn), Values: values,
-			Description: "select \"" + AggregateBoolExpFuncName(t, fn) + "_arguments_columns\" columns of table \"" + t.Meta.Info.Name.Name + "\"",
+			Description: "select \"" + t.Names.base + "_aggregate_bool_exp_" + fn + "_arguments_columns\" columns of table \"" + t.Meta.Info.Name.Name + "\"",
 		})
 		fields["arguments"] = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(enum)}
 		fields["predicate"] = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(b.comparison(builtinScalars["bool"]))}

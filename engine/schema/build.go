@@ -17,12 +17,16 @@ const AdminRole = permissions.AdminRole
 // validName reports whether s is a GraphQL name: /[_A-Za-z][_0-9A-Za-z]*/.
 func validName(s string) bool { return metadata.IsGraphQLName(s) }
 
-// Build makes the schema of a role from a resolved model. Tables, columns
-// and relationships whose names are not valid GraphQL names are left out.
-func Build(m *metadata.Model, role string) (*Schema, error) {
+// Build makes the schema of a role from a resolved model, with the naming
+// convention of the model's source, else defaultNaming ("hasura-default"
+// or "graphql-default"). Tables, columns and relationships whose names are
+// not valid GraphQL names are left out.
+func Build(m *metadata.Model, role, defaultNaming string) (*Schema, error) {
+	naming := NamingFor(orDefault(m.NamingConvention, defaultNaming))
 	b := &builder{
 		model:   m,
-		s:       &Schema{Role: role},
+		naming:  naming,
+		s:       &Schema{Role: role, Naming: naming},
 		byName:  map[catalog.QualifiedName]*Table{},
 		scalars: map[string]*graphql.Scalar{},
 		comps:   map[string]*graphql.InputObject{},
@@ -55,6 +59,7 @@ func (s *Schema) GraphQL() (*graphql.Schema, error) {
 
 type builder struct {
 	model  *metadata.Model
+	naming Naming
 	s      *Schema
 	tables []*Table
 	byName map[catalog.QualifiedName]*Table
@@ -78,7 +83,7 @@ func (b *builder) collectTables() {
 	for _, mt := range b.model.Tables {
 		t := &Table{
 			Meta:          mt,
-			Names:         NamesFor(mt),
+			Names:         NamesFor(mt, b.naming),
 			ColumnByField: map[string]*Column{},
 			RelByField:    map[string]*Relationship{},
 		}
@@ -91,13 +96,13 @@ func (b *builder) collectTables() {
 			continue
 		}
 		for _, c := range mt.Columns {
-			col := &Column{Field: ColumnFieldName(mt, c.Name), Info: c, Type: b.model.Catalog.Type(c.TypeOID)}
+			col := &Column{Field: ColumnFieldName(mt, c.Name, b.naming), Info: c, Type: b.model.Catalog.Type(c.TypeOID)}
 			if !validName(col.Field) {
 				continue
 			}
 			col.Scalar = b.columnScalar(col.Type)
 			if ref := mt.EnumRefs[c.Name]; ref != nil {
-				col.Scalar = enumScalar(ref)
+				col.Scalar = enumScalar(ref, b.naming)
 			}
 			t.Columns = append(t.Columns, col)
 			t.ColumnByField[col.Field] = col
@@ -163,7 +168,9 @@ func (b *builder) collectRelationships() {
 }
 
 // listArgs are the arguments of fields that return a list of rows.
-var listArgs = map[string]bool{"where": true, "order_by": true, "limit": true, "offset": true, "distinct_on": true}
+func (n Naming) listArgs() map[string]bool {
+	return map[string]bool{"where": true, n.Field("order_by"): true, "limit": true, "offset": true, n.Field("distinct_on"): true}
+}
 
 // lookup fills query_root and records which table owns each generated
 // object type; a table's objects are built when a query first needs them
@@ -175,6 +182,7 @@ func (b *builder) lookup() {
 	if len(b.tables) == 0 {
 		root.Fields["no_queries_available"] = &Field{Name: "no_queries_available", Kind: FieldNoQueries, Type: "String"}
 	}
+	listArgs := b.naming.listArgs()
 	for _, t := range b.tables {
 		n := t.Names
 		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
@@ -213,10 +221,11 @@ func (s *Schema) Object(name string) *Object {
 func (t *Table) objects() map[string]*Object {
 	t.objOnce.Do(func() {
 		n := t.Names
+		listArgs := n.naming.listArgs()
 		objs := make(map[string]*Object, 13)
 		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: make(map[string]*Field, len(t.Columns)+2*len(t.Relationships))}
 		for _, c := range t.Columns {
-			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Args: columnArgs(c), Type: c.Scalar.Name}
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Args: columnArgs(c), Type: n.naming.Type(c.Scalar.Name)}
 		}
 		for _, r := range t.Relationships {
 			if r.Meta.Kind == metadata.ObjectRel {
@@ -224,7 +233,7 @@ func (t *Table) objects() map[string]*Object {
 				continue
 			}
 			obj.Fields[r.Field] = &Field{Name: r.Field, Kind: FieldArrayRel, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Object}
-			agg := RelAggregateFieldName(r.Field)
+			agg := n.naming.RelAggregateFieldName(r.Field)
 			if _, clash := obj.Fields[agg]; !clash {
 				obj.Fields[agg] = &Field{Name: agg, Kind: FieldArrayRelAggregate, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Aggregate}
 			}
@@ -246,10 +255,11 @@ func (t *Table) objects() map[string]*Object {
 				continue
 			}
 			typeName := n.AggregateOp[op.name]
-			fieldsObj.Fields[op.name] = &Field{Name: op.name, Kind: FieldAggOp, Table: t, AggOp: op.name, Type: typeName}
+			field := n.naming.Field(op.name)
+			fieldsObj.Fields[field] = &Field{Name: field, Kind: FieldAggOp, Table: t, AggOp: op.name, Type: typeName}
 			opObj := &Object{Name: typeName, Kind: ObjAggregateOp, Table: t, AggOp: op.name, Fields: map[string]*Field{}}
 			for _, c := range cols {
-				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: aggregateResultScalar(op.name, c)}
+				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: n.naming.Type(aggregateResultScalar(op.name, c))}
 			}
 			objs[typeName] = opObj
 		}
@@ -261,13 +271,13 @@ func (t *Table) objects() map[string]*Object {
 
 // Comparison returns the <scalar>_comparison_exp input of a scalar.
 func (s *Schema) Comparison(sc Scalar) *Input {
-	name := comparisonName(sc)
+	name := comparisonName(sc, s.Naming)
 	if in, ok := s.comparisons.Load(name); ok {
 		return in.(*Input)
 	}
 	in := &Input{Name: name, Kind: InputComparison, Scalar: &sc, Ops: map[string]Operator{}}
 	for _, op := range operatorsFor(sc) {
-		in.Ops[op.Name] = op
+		in.Ops[s.Naming.Op(op.Name)] = op
 	}
 	actual, _ := s.comparisons.LoadOrStore(name, in)
 	return actual.(*Input)

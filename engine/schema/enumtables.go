@@ -20,7 +20,26 @@ type EnumType struct {
 	Name string
 	// Values are sorted by name; a Comment is the value's description.
 	Values []catalog.EnumRow
+	// Naming spells the values in GraphQL (UPPER CASE in graphql-default).
+	Naming Naming
 }
+
+// Lookup returns the table value a GraphQL enum value stands for.
+func (e *EnumType) Lookup(name string) (string, bool) {
+	if !e.Naming.graphqlDefault {
+		return name, e.Has(name)
+	}
+	for _, v := range e.Values {
+		if e.Naming.EnumValue(v.Value) == name {
+			return v.Value, true
+		}
+	}
+	return "", false
+}
+
+// Upper reports whether values are written in upper case in GraphQL, so
+// that a query must upper-case the column's value.
+func (e *EnumType) Upper() bool { return e.Naming.graphqlDefault }
 
 // Has reports whether name is one of the enum's values.
 func (e *EnumType) Has(name string) bool {
@@ -29,9 +48,9 @@ func (e *EnumType) Has(name string) bool {
 }
 
 // enumScalar is the Scalar of a column that references the enum table t.
-func enumScalar(t *metadata.Table) Scalar {
-	name := EnumTypeName(t)
-	return Scalar{Name: name, Kind: KindEnum, Enum: &EnumType{Name: name, Values: t.EnumValues}}
+func enumScalar(t *metadata.Table, naming Naming) Scalar {
+	name := EnumTypeName(t, naming)
+	return Scalar{Name: name, Kind: KindEnum, Enum: &EnumType{Name: name, Values: t.EnumValues, Naming: naming}}
 }
 
 // tableEnum returns the graphql-go enum of an enum table, creating it once.
@@ -47,7 +66,7 @@ func (b *builder) tableEnum(e *EnumType) *graphql.Enum {
 		if v.Comment != nil {
 			cfg.Description = *v.Comment
 		}
-		values[v.Value] = cfg
+		values[e.Naming.EnumValue(v.Value)] = cfg
 	}
 	ge := graphql.NewEnum(graphql.EnumConfig{Name: e.Name, Values: values})
 	defs := ge.Values() // the enum's own slice: sorting it orders introspection

@@ -18,7 +18,7 @@ func TestEnumTypeName(t *testing.T) {
 	for _, tc := range tests {
 		mt := &metadata.Table{Info: &catalog.Table{Name: catalog.QualifiedName{Schema: tc.schema, Name: tc.name}}}
 		mt.Config.CustomName = tc.custom
-		if got := EnumTypeName(mt); got != tc.want {
+		if got := EnumTypeName(mt, Naming{}); got != tc.want {
 			t.Errorf("%s.%s (custom %q) = %q, want %q", tc.schema, tc.name, tc.custom, got, tc.want)
 		}
 	}

@@ -66,7 +66,7 @@ func (b *builder) argsInput(name string, args []metadata.FunctionArg) *ArgsInput
 		if a.Role != metadata.ArgInput {
 			continue
 		}
-		fa := &FunctionArg{Field: a.GraphQLName, Meta: a, Scalar: ScalarFor(a.Type)}
+		fa := &FunctionArg{Field: b.naming.Field(a.GraphQLName), Meta: a, Scalar: ScalarFor(a.Type)}
 		in.Fields = append(in.Fields, fa)
 		in.ByField[fa.Field] = fa
 		if !a.HasDefault {
@@ -115,7 +115,7 @@ func (b *builder) collectComputedFields() {
 			} else {
 				c.Scalar = ScalarFor(cf.Scalar)
 			}
-			c.Args = b.argsInput(ComputedFieldArgsName(t.Meta, cf.Name), cf.Args)
+			c.Args = b.argsInput(ComputedFieldArgsName(t.Meta, cf.Name, b.naming), cf.Args)
 			if c.Args != nil && b.usedTypes[c.Args.Name] {
 				continue
 			}
@@ -140,7 +140,7 @@ func (b *builder) collectFunctions() {
 		if t == nil {
 			continue
 		}
-		f := &Function{Meta: mf, Names: FunctionNamesFor(mf), Table: t}
+		f := &Function{Meta: mf, Names: FunctionNamesFor(mf, b.naming), Table: t}
 		f.Args = b.argsInput(f.Names.Args, mf.Args)
 		n := f.Names
 		if !validName(n.Select) || !validName(n.Aggregate) || !validName(n.Args) {
@@ -176,7 +176,7 @@ func (b *builder) claimFunctionNames(f *Function) string {
 func (b *builder) functionRootFields(root *Object) {
 	for _, f := range b.functions {
 		n := f.Names
-		args := withArgs(listArgs, f.Args)
+		args := withArgs(b.naming.listArgs(), f.Args)
 		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldFunction, Table: f.Table, Function: f, Args: args, Type: f.Table.Names.Object}
 		root.Fields[n.Aggregate] = &Field{Name: n.Aggregate, Kind: FieldFunctionAggregate, Table: f.Table, Function: f, Args: args, Type: f.Table.Names.Aggregate}
 	}
@@ -186,10 +186,10 @@ func (b *builder) functionRootFields(root *Object) {
 func (t *Table) computedObjectFields(obj *Object) {
 	for _, c := range t.ComputedFields {
 		if c.Target == nil {
-			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedScalar, Table: t, Computed: c, Args: withArgs(nil, c.Args), Type: c.Scalar.Name}
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedScalar, Table: t, Computed: c, Args: withArgs(nil, c.Args), Type: t.Names.naming.Type(c.Scalar.Name)}
 			continue
 		}
-		obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedTable, Table: c.Target, Computed: c, Args: withArgs(listArgs, c.Args), Type: c.Target.Names.Object}
+		obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedTable, Table: c.Target, Computed: c, Args: withArgs(t.Names.naming.listArgs(), c.Args), Type: c.Target.Names.Object}
 	}
 }
 

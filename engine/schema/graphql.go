@@ -65,9 +65,9 @@ func nonNullList(t graphql.Type) graphql.Type {
 func (b *builder) orderByEnum() *graphql.Enum {
 	values := graphql.EnumValueConfigMap{}
 	for _, v := range OrderByValues {
-		values[v.Name] = &graphql.EnumValueConfig{Value: v.Name, Description: v.Desc}
+		values[b.naming.EnumValue(v.Name)] = &graphql.EnumValueConfig{Value: v.Name, Description: v.Desc}
 	}
-	return graphql.NewEnum(graphql.EnumConfig{Name: OrderByEnum, Values: values, Description: "column ordering options"})
+	return graphql.NewEnum(graphql.EnumConfig{Name: b.naming.Type(OrderByEnum), Values: values, Description: "column ordering options"})
 }
 
 // scalar returns the graphql-go type of a Scalar, creating custom ones
@@ -91,7 +91,7 @@ func (b *builder) scalar(s Scalar) graphql.Leaf {
 	}
 	identity := func(v any) any { return v }
 	gs := graphql.NewScalar(graphql.ScalarConfig{
-		Name:         s.Name,
+		Name:         b.naming.Type(s.Name),
 		Serialize:    identity,
 		ParseValue:   identity,
 		ParseLiteral: func(ast.Value) any { return nil },
@@ -101,7 +101,7 @@ func (b *builder) scalar(s Scalar) graphql.Leaf {
 }
 
 func (b *builder) comparison(s Scalar) *graphql.InputObject {
-	name := comparisonName(s)
+	name := comparisonName(s, b.naming)
 	if c, ok := b.comps[name]; ok {
 		return c
 	}
@@ -119,7 +119,7 @@ func (b *builder) comparison(s Scalar) *graphql.InputObject {
 		default:
 			t = b.extraOperandType(s, op, gs)
 		}
-		fields[op.Name] = &graphql.InputObjectFieldConfig{Type: t, Description: operatorDescription(s, op.Name)}
+		fields[b.naming.Op(op.Name)] = &graphql.InputObjectFieldConfig{Type: t, Description: operatorDescription(s, op.Name)}
 	}
 	c := graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        name,
@@ -133,11 +133,11 @@ func (b *builder) comparison(s Scalar) *graphql.InputObject {
 func (b *builder) listArgs(t *Table) graphql.FieldConfigArgument {
 	n := t.Names
 	return graphql.FieldConfigArgument{
-		"distinct_on": {Type: graphql.NewList(graphql.NewNonNull(b.enums[n.SelectColumn])), Description: "distinct select on columns"},
-		"limit":       {Type: graphql.Int, Description: "limit the number of rows returned"},
-		"offset":      {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
-		"order_by":    {Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"},
-		"where":       {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
+		b.naming.Field("distinct_on"): {Type: graphql.NewList(graphql.NewNonNull(b.enums[n.SelectColumn])), Description: "distinct select on columns"},
+		"limit":                       {Type: graphql.Int, Description: "limit the number of rows returned"},
+		"offset":                      {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
+		b.naming.Field("order_by"):    {Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"},
+		"where":                       {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
 	}
 }
 
@@ -149,7 +149,7 @@ func (b *builder) tableTypes(t *Table) {
 
 	cols := graphql.EnumValueConfigMap{}
 	for _, c := range t.Columns {
-		cols[c.Field] = &graphql.EnumValueConfig{Value: c.Field, Description: "column name"}
+		cols[b.naming.EnumValue(c.Field)] = &graphql.EnumValueConfig{Value: c.Field, Description: "column name"}
 	}
 	if len(cols) > 0 {
 		b.enums[n.SelectColumn] = graphql.NewEnum(graphql.EnumConfig{
@@ -216,7 +216,7 @@ func (b *builder) tableTypes(t *Table) {
 					continue
 				}
 				f[r.Field] = &graphql.Field{Type: nonNullList(target), Args: b.listArgs(r.Target), Description: orDefault(r.Meta.Comment, "An array relationship")}
-				agg := RelAggregateFieldName(r.Field)
+				agg := b.naming.RelAggregateFieldName(r.Field)
 				if _, clash := f[agg]; !clash {
 					f[agg] = &graphql.Field{
 						Type: graphql.NewNonNull(b.objs[r.Target.Names.Aggregate]), Args: b.listArgs(r.Target),
@@ -264,7 +264,7 @@ func (b *builder) aggregateTypes(t *Table) {
 			Name: n.AggregateOp[op.name], Fields: opFields,
 			Description: fmt.Sprintf("aggregate %s on columns", op.name),
 		})
-		fields[op.name] = &graphql.Field{Type: opType}
+		fields[b.naming.Field(op.name)] = &graphql.Field{Type: opType}
 	}
 	aggFields := graphql.NewObject(graphql.ObjectConfig{
 		Name: n.AggregateFields, Fields: fields,

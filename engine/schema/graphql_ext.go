@@ -33,7 +33,7 @@ func (b *builder) extraOperandType(s Scalar, op Operator, value graphql.Input) g
 // type is the target's comparison_exp. The fields are a thunk because
 // geometry and geography cast to each other.
 func (b *builder) castExp(s Scalar) *graphql.InputObject {
-	name := CastExpName(s)
+	name := b.naming.CastExpName(s)
 	if in, ok := b.inputs[name]; ok {
 		return in
 	}
@@ -51,7 +51,8 @@ func (b *builder) castExp(s Scalar) *graphql.InputObject {
 // dWithinInput is st_d_within_input {distance: Float!, from: geometry!} or
 // st_d_within_geography_input, which adds use_spheroid: Boolean = true.
 func (b *builder) dWithinInput(s Scalar) *graphql.InputObject {
-	name := DWithinInputName(s)
+	internal := DWithinInputName(s)
+	name := b.naming.Type(internal)
 	if in, ok := b.inputs[name]; ok {
 		return in
 	}
@@ -59,8 +60,8 @@ func (b *builder) dWithinInput(s Scalar) *graphql.InputObject {
 		"distance": {Type: graphql.NewNonNull(graphql.Float)},
 		"from":     {Type: graphql.NewNonNull(b.scalar(s))},
 	}
-	if name == DWithinGeographyInput {
-		fields["use_spheroid"] = &graphql.InputObjectFieldConfig{Type: graphql.Boolean, DefaultValue: true}
+	if internal == DWithinGeographyInput {
+		fields[b.naming.Field("use_spheroid")] = &graphql.InputObjectFieldConfig{Type: graphql.Boolean, DefaultValue: true}
 	}
 	in := graphql.NewInputObject(graphql.InputObjectConfig{Name: name, Fields: fields})
 	b.inputs[name] = in

@@ -14,6 +14,8 @@ import (
 // document into IR.
 type Schema struct {
 	Role string
+	// Naming is the naming convention the schema's names follow.
+	Naming Naming
 	// Query is query_root; Object finds the other object types.
 	Query *Object
 	// owner maps a generated object type name to its table.

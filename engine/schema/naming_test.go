@@ -43,11 +43,11 @@ func TestNamesFor(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := NamesFor(c.table)
+			got := NamesFor(c.table, Naming{})
 			if got.AggregateOp["sum"] != c.want.Object+"_sum_fields" || got.AggregateOp["stddev_pop"] != c.want.Object+"_stddev_pop_fields" {
 				t.Errorf("aggregate op names: %v", got.AggregateOp)
 			}
-			got.AggregateOp = nil
+			got.AggregateOp, got.base, got.naming = nil, "", Naming{}
 			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("got  %+v\nwant %+v", got, c.want)
 			}
@@ -61,7 +61,7 @@ func TestColumnFieldName(t *testing.T) {
 		CustomColumnNames: map[string]string{"old": "legacyName"},
 	}}
 	for column, want := range map[string]string{"joined_at": "joinedAt", "note": "note", "old": "legacyName", "id": "id"} {
-		if got := ColumnFieldName(tb, column); got != want {
+		if got := ColumnFieldName(tb, column, Naming{}); got != want {
 			t.Errorf("ColumnFieldName(%q) = %q, want %q", column, got, want)
 		}
 	}
@@ -102,5 +102,48 @@ func TestValidName(t *testing.T) {
 		if got := validName(name); got != want {
 			t.Errorf("validName(%q) = %v, want %v", name, got, want)
 		}
+	}
+}
+
+func TestGraphQLDefaultNaming(t *testing.T) {
+	n := NamingFor(GraphQLDefaultConvention)
+	for _, c := range []struct{ got, want string }{
+		{n.Type("author_local_bool_exp"), "AuthorLocalBoolExp"},
+		{n.Type("authorDetails_aggregate_fields"), "AuthorDetailsAggregateFields"},
+		{n.Type("String_comparison_exp"), "StringComparisonExp"},
+		{n.Type("timestamptz"), "Timestamptz"},
+		{n.Type("order_by"), "OrderBy"},
+		{n.Field("author_local_by_pk"), "authorLocalByPk"},
+		{n.Field("distinct_on"), "distinctOn"},
+		{n.Field("stddev_pop"), "stddevPop"},
+		{n.Field("where"), "where"},
+		{n.Op("_is_null"), "_isNull"},
+		{n.Op("_st_d_within"), "_stDWithin"},
+		{n.Op("_eq"), "_eq"},
+		{n.EnumValue("desc_nulls_first"), "DESC_NULLS_FIRST"},
+		{n.EnumValue("authorId"), "AUTHOR_ID"},
+		{n.EnumValue("Sunday"), "SUNDAY"},
+		{n.Word("orderBy"), "order_by"},
+		{n.Word("DESC_NULLS_FIRST"), "desc_nulls_first"},
+		{n.Word("boolAnd"), "bool_and"},
+		{n.Word("limit"), "limit"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+	hasura := NamingFor("")
+	if hasura.Type("author_bool_exp") != "author_bool_exp" || hasura.Field("by_pk") != "by_pk" || hasura.Word("orderBy") != "orderBy" {
+		t.Error("hasura-default must keep names as they are")
+	}
+
+	table := &metadata.Table{Info: &catalog.Table{Name: catalog.QualifiedName{Schema: "public", Name: "author_local"}}}
+	got := NamesFor(table, n)
+	if got.Object != "AuthorLocal" || got.Select != "authorLocal" || got.SelectByPk != "authorLocalByPk" ||
+		got.SelectAggregate != "authorLocalAggregate" || got.AggregateOp["stddev_pop"] != "AuthorLocalStddevPopFields" {
+		t.Errorf("names: %+v", got)
+	}
+	if ColumnFieldName(table, "author_id", n) != "authorId" {
+		t.Error("columns are camelCase")
 	}
 }

@@ -126,15 +126,15 @@ func operatorDescription(s Scalar, op string) string {
 
 // comparisonName is the name of a scalar's comparison input type; an
 // array's is <element>_array_comparison_exp.
-func comparisonName(s Scalar) string {
+func comparisonName(s Scalar, n Naming) string {
 	if s.Array {
-		return ComparisonExpName(s.Name + "_array")
+		return n.ComparisonExpName(s.Name + "_array")
 	}
-	return ComparisonExpName(s.Name)
+	return n.ComparisonExpName(s.Name)
 }
 
 // CastExpName is the name of a scalar's _cast input type: jsonb_cast_exp.
-func CastExpName(s Scalar) string { return s.Name + "_cast_exp" }
+func (n Naming) CastExpName(s Scalar) string { return n.Type(s.Name + "_cast_exp") }
 
 // CastTarget returns the scalar and type a _cast of s may convert to, and
 // the name of the _cast_exp field that selects it: jsonb casts to String,

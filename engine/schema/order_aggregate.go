@@ -16,11 +16,11 @@ import (
 // listing those columns (Hasura's Schema.OrderBy.orderByAggregation).
 
 // AggregateOrderByName is the order_by input of a table's aggregates.
-func AggregateOrderByName(t *Table) string { return t.Names.Object + "_aggregate_order_by" }
+func AggregateOrderByName(t *Table) string { return t.Names.Derived("aggregate_order_by") }
 
 // AggregateOpOrderByName is the order_by input of one aggregate operator.
 func AggregateOpOrderByName(t *Table, op string) string {
-	return t.Names.Object + "_" + op + "_order_by"
+	return t.Names.Derived(op + "_order_by")
 }
 
 // AggregateOpColumns returns the columns an aggregate operator (avg, max,
@@ -58,7 +58,7 @@ func OrderAggregateByField(t *Table, key string) (OrderAggregateTarget, bool) {
 		return OrderAggregateTarget{Rel: r}, true
 	}
 	for _, c := range t.ComputedFields {
-		if c.Target != nil && c.Args == nil && RelAggregateFieldName(c.Field) == key {
+		if c.Target != nil && c.Args == nil && t.Names.naming.RelAggregateFieldName(c.Field) == key {
 			if _, clash := t.ColumnByField[key]; !clash {
 				return OrderAggregateTarget{Computed: c}, true
 			}
@@ -97,7 +97,7 @@ func aggregateComparable(s Scalar) bool {
 // value, a table one by aggregates of its rows).
 func (b *builder) orderByExtraFields(t *Table, f graphql.InputObjectConfigFieldMap) {
 	for _, r := range t.Relationships {
-		name := RelAggregateFieldName(r.Field)
+		name := b.naming.RelAggregateFieldName(r.Field)
 		if r.Meta.Kind == metadata.ArrayRel && AggregateRelByField(t, name) == r {
 			f[name] = &graphql.InputObjectFieldConfig{Type: b.aggregateOrderBy(r.Target)}
 		}
@@ -110,7 +110,7 @@ func (b *builder) orderByExtraFields(t *Table, f graphql.InputObjectConfigFieldM
 			f[c.Field] = &graphql.InputObjectFieldConfig{Type: b.orderBy}
 			continue
 		}
-		name := RelAggregateFieldName(c.Field)
+		name := b.naming.RelAggregateFieldName(c.Field)
 		if target, ok := OrderAggregateByField(t, name); ok && target.Computed == c {
 			f[name] = &graphql.InputObjectFieldConfig{Type: b.aggregateOrderBy(c.Target)}
 		}
@@ -135,7 +135,7 @@ func (b *builder) aggregateOrderBy(t *Table) *graphql.InputObject {
 		for _, c := range cols {
 			colFields[c.Field] = &graphql.InputObjectFieldConfig{Type: b.orderBy, Description: c.Info.Comment}
 		}
-		fields[op.name] = &graphql.InputObjectFieldConfig{Type: graphql.NewInputObject(graphql.InputObjectConfig{
+		fields[b.naming.Field(op.name)] = &graphql.InputObjectFieldConfig{Type: graphql.NewInputObject(graphql.InputObjectConfig{
 			Name:        AggregateOpOrderByName(t, op.name),
 			Description: fmt.Sprintf("order by %s() on columns of table %s", op.name, tableName),
 			Fields:      colFields,

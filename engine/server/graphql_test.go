@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -140,5 +141,26 @@ func TestStringifyNumeric(t *testing.T) {
 	want := `{"data":{"courses":[{"id":1,"price":"44.50"}],"courses_aggregate":{"aggregate":{"sum":{"price":"2595.00","capacity":2274},"avg":{"price":"21.6250000000000000","capacity":18.95}}}}}`
 	if got := compact(t, body); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestDefaultNamingConvention serves the example with graphql-default as
+// the server's default naming convention (HASURA_GRAPHQL_DEFAULT_NAMING_CONVENTION).
+func TestDefaultNamingConvention(t *testing.T) {
+	s := newTestServer(t, serverOptions{naming: "graphql-default"})
+	_, got := s.query(t, `{ subjectsByPk(id: 7) { name __typename } tutorSubjects(where: {subjectId: {_eq: 7}}, orderBy: {tutorId: ASC}, limit: 1) { tutorId } }`, nil)
+	if want := `{"data":{"subjectsByPk":{"name":"Physics","__typename":"Subjects"},"tutorSubjects":[{"tutorId":3}]}}`; compact(t, got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	resp, err := http.Get(s.URL + "/v1alpha1/config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var cfg struct {
+		Naming string `json:"default_naming_convention"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&cfg); err != nil || cfg.Naming != "graphql-default" {
+		t.Errorf("config says %q (%v)", cfg.Naming, err)
 	}
 }

@@ -41,6 +41,8 @@ type serverOptions struct {
 	extraSQL    []string // files applied after the example's migration
 	// stringify turns on StringifyNumeric.
 	stringify bool
+	// naming is the default naming convention ("" is hasura-default).
+	naming string
 	// metadataDir replaces the example's metadata directory.
 	metadataDir string
 	// inconsistent is set when the metadata is expected to be
@@ -101,7 +103,7 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	if len(snap.Model.Inconsistencies) > 0 && !opts.inconsistent {
 		t.Fatalf("example metadata is inconsistent: %+v", snap.Model.Inconsistencies)
 	}
-	engine := gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify})
+	engine := gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify, DefaultNamingConvention: opts.naming})
 	srv := server.New(server.Config{
 		Auth:          auth.New(auth.Config{AdminSecret: opts.adminSecret}),
 		Engine:        engine,

@@ -56,7 +56,7 @@ func (s *Server) config(w http.ResponseWriter, _ *http.Request) {
 		"streaming_queries":                    map[string]any{"batch_size": 100, "refetch_delay": 1},
 		"experimental_features":                []any{},
 		"is_prometheus_metrics_enabled":        false,
-		"default_naming_convention":            "hasura-default",
+		"default_naming_convention":            s.cfg.Engine.DefaultNamingConvention(),
 	})
 	writeJSON(w, http.StatusOK, body)
 }

@@ -124,7 +124,7 @@ func testSchema(t testing.TB) *schema.Schema {
 	if len(m.Inconsistencies) > 0 {
 		t.Fatalf("inconsistent test metadata: %+v", m.Inconsistencies)
 	}
-	sc, err := schema.Build(m, schema.AdminRole)
+	sc, err := schema.Build(m, schema.AdminRole, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,6 +147,10 @@ func (g *gen) rowJSON(fields []plan.Field, a string) {
 				g.write("(", a, ".", Ident(f.Column), " #> ", g.bind(f.JSONPath), "::text[])")
 				break
 			}
+			if f.Upper {
+				g.write("upper(", a, ".", Ident(f.Column), ")")
+				break
+			}
 			g.column(a, f.Column, f.Type)
 		case plan.FieldTypename:
 			g.write(g.text(f.Text))
