@@ -309,12 +309,12 @@ func orNull(b []byte) []byte {
 // Parse parses GraphQL text, reporting syntax errors as Hasura does.
 func Parse(query string) (*ast.Document, error) {
 	doc, err := parser.Parse(parser.ParseParams{
-		Source:  source.NewSource(&source.Source{Body: []byte(query), Name: "GraphQL request"}),
+		Source:  source.NewSource(&source.Source{Body: []byte(nullLiterals(query)), Name: "GraphQL request"}),
 		Options: parser.ParseOptions{NoSource: true},
 	})
 	if err != nil {
 		// Hasura does not say where; the position is kept for admins.
-		e := gqlerr.New(gqlerr.ParseFailed, "$.query", "not a valid graphql query")
+		e := gqlerr.New(gqlerr.ValidationFailed, "$.query", "not a valid graphql query")
 		if fe, ok := err.(*gqlerrors.Error); ok {
 			e.Internal = fe.Message
 		}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
@@ -37,7 +38,8 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 			if v == nil {
 				continue
 			}
-			convert := func(x any) (Value, error) { return pageValue(x, path) }
+			offset := p.word(a.Name.Value) == "offset"
+			convert := func(x any) (Value, error) { return pageValue(x, offset, path) }
 			val := &Value{}
 			if *val, err = convert(v); err != nil {
 				return err
@@ -55,17 +57,34 @@ func (p *planner) listArgs(f *selected, t *schema.Table, rows *Rows) error {
 	return checkDistinctOn(rows, f.path.Key("args"))
 }
 
-// pageValue checks a limit or offset: a non-negative 32-bit integer.
-func pageValue(v any, path gqlerr.Path) (Value, error) {
+// pageValue checks a limit, a non-negative 32-bit integer (Hasura's
+// nonNegativeInt), or an offset, which Hasura reads as its 64-bit bigint:
+// a number or a string of digits, whose sign Postgres checks.
+func pageValue(v any, offset bool, path gqlerr.Path) (Value, error) {
+	if offset {
+		var text string
+		switch v := v.(type) {
+		case number:
+			text = string(v)
+		case string:
+			text = v
+		default:
+			return Value{}, typeMismatch(path, "Int", "a 64-bit integer", v)
+		}
+		if _, err := strconv.ParseInt(text, 10, 64); err != nil {
+			return Value{}, typeMismatch(path, "Int", "a 64-bit integer", v)
+		}
+		return Value{Text: text}, nil
+	}
 	n, ok := v.(number)
 	if !ok {
-		return Value{}, typeMismatch(path, "Int", "a 32-bit integer", v)
+		return Value{}, typeMismatch(path, "Int", "a non-negative 32-bit integer", v)
 	}
 	if !isInt32(string(n)) {
 		return Value{}, path.Errorf(gqlerr.ParseFailed, "The value %s lies outside the bounds or is not an integer. Maybe it is a float, or is there integer overflow?", haskellScientific(string(n)))
 	}
 	if len(n) > 0 && n[0] == '-' {
-		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected negative value")
+		return Value{}, typeMismatch(path, "Int", "a non-negative 32-bit integer", v)
 	}
 	return Value{Text: string(n)}, nil
 }

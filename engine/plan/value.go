@@ -139,6 +139,11 @@ func (o *object) get(k string) (any, bool) {
 	return nil, false
 }
 
+// NullLiteral is how a null written in a query reaches the planner: the
+// parser knows no null literal, so the text is rewritten to this enum
+// literal first (see gql.Parse).
+const NullLiteral = "__null"
+
 // valueOf turns an AST value into an input value, substituting variables.
 func (p *planner) valueOf(v ast.Value, path gqlerr.Path) (any, error) {
 	switch v := v.(type) {
@@ -162,6 +167,9 @@ func (p *planner) valueOf(v ast.Value, path gqlerr.Path) (any, error) {
 	case *ast.BooleanValue:
 		return v.Value, nil
 	case *ast.EnumValue:
+		if v.Value == NullLiteral {
+			return nil, nil
+		}
 		return enumValue(v.Value), nil
 	case *ast.ListValue:
 		list := make([]any, 0, len(v.Values))

@@ -39,7 +39,7 @@ func TestErrors(t *testing.T) {
 		{
 			name: "syntax error",
 			body: `{"query":"{ subjects { name "}`,
-			want: `{"errors":[{"extensions":{"path":"$.query","code":"parse-failed"},"message":"not a valid graphql query"}]}`,
+			want: `{"errors":[{"extensions":{"path":"$.query","code":"validation-failed"},"message":"not a valid graphql query"}]}`,
 		},
 		{
 			name: "unknown root field",

@@ -164,3 +164,33 @@ func TestDefaultNamingConvention(t *testing.T) {
 		t.Errorf("config says %q (%v)", cfg.Naming, err)
 	}
 }
+
+// TestNullLiteralsAndPaging checks null written in a query (which the
+// parser learns through a rewrite), and Hasura's limit and offset checks.
+func TestNullLiteralsAndPaging(t *testing.T) {
+	s := newTestServer(t, serverOptions{})
+	cases := []struct{ name, query, want string }{
+		{"null limit, where and order_by", `{ subjects(limit: null, where: null, order_by: null, offset: 18) { id } }`,
+			`{"data":{"subjects":[{"id":19},{"id":20}]}}`},
+		{"null in an object", `{ subjects(where: {id: {_eq: 3}, name: null}, distinct_on: null) { name } }`,
+			`{"data":{"subjects":[{"name":"Calculus"}]}}`},
+		{"null operand", `{ subjects(where: {name: {_eq: null}}) { id } }`,
+			`{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.where.name._eq","code":"validation-failed"},"message":"unexpected null value for type 'String'"}]}`},
+		{"the word null in strings and names stays", `{ n: subjects(where: {name: {_eq: "null"}}) { id } }`,
+			`{"data":{"n":[]}}`},
+		{"offset as a string", `{ subjects(offset: "19", order_by: {id: asc}) { id } }`,
+			`{"data":{"subjects":[{"id":20}]}}`},
+		{"negative limit", `{ subjects(limit: -1) { id } }`,
+			`{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.limit","code":"validation-failed"},"message":"expected a non-negative 32-bit integer for type 'Int', but found an integer"}]}`},
+		{"string limit", `{ subjects(limit: "3") { id } }`,
+			`{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.limit","code":"validation-failed"},"message":"expected a non-negative 32-bit integer for type 'Int', but found a string"}]}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, got := s.query(t, c.query, nil)
+			if got = compact(t, got); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}

@@ -64,7 +64,7 @@ func (g *gen) rows(s *plan.Select, a, outer string) {
 		g.write(" LIMIT ", g.bindValue(*s.From.Limit), "::integer")
 	}
 	if s.From.Offset != nil {
-		g.write(" OFFSET ", g.bindValue(*s.From.Offset), "::integer")
+		g.write(" OFFSET ", g.bindValue(*s.From.Offset), "::bigint")
 	}
 	g.write(") AS ", a)
 }
