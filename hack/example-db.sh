@@ -22,36 +22,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 readonly ROOT
 readonly EXAMPLE="$ROOT/examples/tutoring"
 
-log() { printf 'example-db: %s\n' "$*" >&2; }
-die() {
-	printf 'example-db: error: %s\n' "$*" >&2
-	exit 1
-}
-
-reset=0
-for arg in "$@"; do
-	case "$arg" in
-	--reset) reset=1 ;;
-	-h | --help)
-		sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-		exit 0
-		;;
-	*) die "unknown argument $arg (usage: hack/example-db.sh [--reset])" ;;
-	esac
-done
-
-# Quiet NOTICEs (CREATE … IF NOT EXISTS and friends).
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-
-PSQL="$(command -v psql || true)"
-if [[ -z "$PSQL" ]]; then
-	bindir="$(bash "$ROOT/hack/pg.sh" bindir 2>/dev/null || true)"
-	[[ -n "$bindir" && -x "$bindir/psql" ]] || die "psql not found; install postgresql-client"
-	PSQL="$bindir/psql"
-fi
-
-# q runs one SQL statement on database URL $1 and prints the unaligned result.
-q() { "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+LOG_PREFIX=example-db
+# shellcheck source=hack/lib.sh
+source "$ROOT/hack/lib.sh"
+parse_reset_flag "${BASH_SOURCE[0]}" 2 17 "$@"
 
 # run_file applies one SQL file in a single transaction (errors on stderr).
 run_file() {

@@ -23,36 +23,10 @@ ROOT="$(cd "$HERE/../.." && pwd -P)"
 readonly ROOT
 readonly DATASET="$HERE/dataset.sql"
 
-log() { printf 'bench dataset: %s\n' "$*" >&2; }
-die() {
-	printf 'bench dataset: error: %s\n' "$*" >&2
-	exit 1
-}
-
-reset=0
-for arg in "$@"; do
-	case "$arg" in
-	--reset) reset=1 ;;
-	-h | --help)
-		sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-		exit 0
-		;;
-	*) die "unknown argument $arg (usage: hack/bench/dataset.sh [--reset])" ;;
-	esac
-done
-
-# Quiet NOTICEs (drop … if exists and friends).
-export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
-
-PSQL="$(command -v psql || true)"
-if [[ -z "$PSQL" ]]; then
-	bindir="$(bash "$ROOT/hack/pg.sh" bindir 2>/dev/null || true)"
-	[[ -n "$bindir" && -x "$bindir/psql" ]] || die "psql not found; install postgresql-client"
-	PSQL="$bindir/psql"
-fi
-
-# q runs one SQL statement on database URL $1 and prints the unaligned result.
-q() { "$PSQL" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+LOG_PREFIX="bench dataset"
+# shellcheck source=hack/lib.sh
+source "$ROOT/hack/lib.sh"
+parse_reset_flag "${BASH_SOURCE[0]}" 2 16 "$@"
 
 # The data version is the checksum of dataset.sql: any edit means a reload.
 version="$(sha256sum "$DATASET" | cut -c1-16)"
