@@ -268,7 +268,7 @@ func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, erro
 			}
 			out = append(out, terms...)
 			continue
-		case schema.OperandString, schema.OperandStringList, schema.OperandDWithin:
+		case schema.OperandString, schema.OperandStringList, schema.OperandDWithin, schema.OperandQuery:
 			if err := p.extraOperand(&cmp, op, val, c, kp); err != nil {
 				return nil, err
 			}
