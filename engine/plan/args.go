@@ -268,7 +268,7 @@ func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, erro
 			}
 			out = append(out, terms...)
 			continue
-		case schema.OperandString, schema.OperandStringList, schema.OperandDWithin:
+		case schema.OperandString, schema.OperandStringList, schema.OperandDWithin, schema.OperandQuery:
 			if err := p.extraOperand(&cmp, op, val, c, kp); err != nil {
 				return nil, err
 			}
@@ -279,7 +279,8 @@ func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, erro
 			}
 			cmp.IsNull = b
 		default:
-			convert := func(x any) (Value, error) { return operandValue(x, op.Shape, c, kp) }
+			written := func(item int) bool { return obj.written(key, item) }
+			convert := func(x any) (Value, error) { return operandValue(x, op.Shape, c, kp, written) }
 			if cmp.Value, err = convert(val); err != nil {
 				return nil, err
 			}
@@ -293,12 +294,17 @@ func (p *planner) compareOn(v any, c subject, path gqlerr.Path) ([]BoolExp, erro
 }
 
 // operandValue checks the operand of a comparison operator that takes a
-// value or a list of values of c's type.
-func operandValue(v any, shape schema.OperandShape, c subject, path gqlerr.Path) (Value, error) {
+// value or a list of values of c's type. written tells whether the value
+// (item < 0) or an item of the list was written in the query rather than
+// given by a variable.
+func operandValue(v any, shape schema.OperandShape, c subject, path gqlerr.Path, written func(item int) bool) (Value, error) {
 	if v == nil {
 		return Value{}, path.Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.scalar.Name)
 	}
 	if shape != schema.OperandList {
+		if err := enumStringWritten(v, c.scalar, written(-1), path); err != nil {
+			return Value{}, err
+		}
 		return scalarValue(v, c.scalar, c.typ, path)
 	}
 	list, ok := v.([]any)
@@ -309,6 +315,13 @@ func operandValue(v any, shape schema.OperandShape, c subject, path gqlerr.Path)
 	for j, item := range list {
 		if item == nil {
 			return Value{}, path.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", c.scalar.Name)
+		}
+		itemWritten := written(-1)
+		if ok {
+			itemWritten = written(j)
+		}
+		if err := enumStringWritten(item, c.scalar, itemWritten, path.Index(j)); err != nil {
+			return Value{}, err
 		}
 		text, err := scalarText(item, c.scalar, c.typ, path.Index(j))
 		if err != nil {

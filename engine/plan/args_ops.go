@@ -49,7 +49,8 @@ func (p *planner) castComparison(v any, c subject, path gqlerr.Path) ([]BoolExp,
 
 // extraOperand reads the operand of a type-specific operator whose value
 // is not of the subject's type: a String (_has_key, _jsonb_path_exists),
-// a list of Strings (_has_keys_any) or a distance input (_st_d_within).
+// a list of Strings (_has_keys_any; _matches_any sends them as lquery[]),
+// a distance input (_st_d_within) or an ltree query (_matches).
 func (p *planner) extraOperand(cmp *Compare, op schema.Operator, v any, c subject, path gqlerr.Path) error {
 	switch op.Shape {
 	case schema.OperandString:
@@ -67,6 +68,9 @@ func (p *planner) extraOperand(cmp *Compare, op schema.Operator, v any, c subjec
 			list = []any{v}
 		}
 		cmp.Value = Value{IsList: true, Type: textType, List: make([]string, 0, len(list))}
+		if op.Name == "_matches_any" {
+			_, cmp.Value.Type = schema.LtreeQuery(op.Name, c.typ)
+		}
 		for j, item := range list {
 			if item == nil {
 				return path.Index(j).Errorf(gqlerr.ValidationFailed, "unexpected null value for type '%s'", stringScalar.Name)
@@ -79,6 +83,8 @@ func (p *planner) extraOperand(cmp *Compare, op schema.Operator, v any, c subjec
 		}
 	case schema.OperandDWithin:
 		return p.dWithin(cmp, v, c, path)
+	case schema.OperandQuery:
+		return ltreeQueryOperand(cmp, v, c, path)
 	}
 	return nil
 }

@@ -37,3 +37,14 @@ func enumValueList(e *schema.EnumType) string {
 	b.WriteByte(']')
 	return b.String()
 }
+
+// enumStringWritten refuses a string written in the query where a column
+// that references an enum table expects a value: Hasura's enum parser takes
+// an enum literal, and a string only from a variable. written tells whether
+// v was written in the query.
+func enumStringWritten(v any, sc schema.Scalar, written bool, path gqlerr.Path) error {
+	if _, isString := v.(string); isString && written && sc.Kind == schema.KindEnum {
+		return typeMismatch(path, sc.Name, "an enum value", v)
+	}
+	return nil
+}

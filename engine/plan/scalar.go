@@ -61,6 +61,9 @@ func scalarText(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (s
 	case schema.KindEnum:
 		return enumTableText(v, sc, path)
 	}
+	if schema.IsLtree(sc) {
+		return ltreeText(v, path)
+	}
 	switch v := v.(type) {
 	case string:
 		return v, nil

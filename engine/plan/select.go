@@ -132,7 +132,10 @@ func (p *planner) pkWhere(f *selected, t *schema.Table) (BoolExp, error) {
 		if err != nil {
 			return nil, err
 		}
-		convert := func(x any) (Value, error) { return operandValue(x, schema.OperandScalar, columnSubject(c), path) }
+		written := func(int) bool { return variableName(av) == "" }
+		convert := func(x any) (Value, error) {
+			return operandValue(x, schema.OperandScalar, columnSubject(c), path, written)
+		}
 		val, err := convert(v)
 		if err != nil {
 			return nil, err

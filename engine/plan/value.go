@@ -29,6 +29,12 @@ type (
 		// vars names, for a key whose value was written as a variable in
 		// the query, that variable (see source).
 		vars map[string]string
+		// varItems marks, for a key whose value was written as a list in
+		// the query, the items written as variables (see written).
+		varItems map[string]map[int]bool
+		// decoded is set on an object that comes from a variable's JSON
+		// value: nothing in it was written in the query.
+		decoded bool
 	}
 )
 
@@ -71,7 +77,7 @@ func decodeJSON(dec *json.Decoder) (any, error) {
 	case json.Delim:
 		switch t {
 		case '{':
-			obj := &object{}
+			obj := &object{decoded: true}
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -128,6 +134,28 @@ func (o *object) setSource(key, name string) {
 
 // source returns the variable key's value was written as, or "".
 func (o *object) source(key string) string { return o.vars[key] }
+
+// setItemSource records that item i of key's list was written as a variable.
+func (o *object) setItemSource(key string, i int) {
+	if o.varItems == nil {
+		o.varItems = map[string]map[int]bool{}
+	}
+	if o.varItems[key] == nil {
+		o.varItems[key] = map[int]bool{}
+	}
+	o.varItems[key][i] = true
+}
+
+// written reports whether key's value (item < 0), or item i of it when it
+// is a list, was written in the query rather than given by a variable.
+// Hasura's parsers tell the two apart: a string is an enum value only when
+// it comes from a variable's JSON.
+func (o *object) written(key string, item int) bool {
+	if o.decoded || o.vars[key] != "" {
+		return false
+	}
+	return item < 0 || !o.varItems[key][item]
+}
 
 // get returns the value of a key and whether it is present.
 func (o *object) get(k string) (any, bool) {
@@ -194,6 +222,13 @@ func (p *planner) valueOf(v ast.Value, path gqlerr.Path) (any, error) {
 			obj.set(f.Name.Value, fv)
 			if name := variableName(f.Value); name != "" {
 				obj.setSource(f.Name.Value, name)
+			}
+			if list, ok := f.Value.(*ast.ListValue); ok {
+				for i, item := range list.Values {
+					if variableName(item) != "" {
+						obj.setItemSource(f.Name.Value, i)
+					}
+				}
 			}
 		}
 		return obj, nil

@@ -16,7 +16,8 @@ func (b *builder) columnType(s Scalar) graphql.Input {
 }
 
 // extraOperandType is the operand type of a type-specific operator whose
-// shape is not a plain value: [String!], a _cast_exp or an st_d_within input.
+// shape is not a plain value: [String!], a _cast_exp, an st_d_within input
+// or an ltree query (lquery, ltxtquery).
 func (b *builder) extraOperandType(s Scalar, op Operator, value graphql.Input) graphql.Input {
 	switch op.Shape {
 	case OperandStringList:
@@ -25,6 +26,9 @@ func (b *builder) extraOperandType(s Scalar, op Operator, value graphql.Input) g
 		return b.castExp(s)
 	case OperandDWithin:
 		return b.dWithinInput(s)
+	case OperandQuery:
+		query, _ := LtreeQuery(op.Name, nil)
+		return b.scalar(query)
 	}
 	return value
 }

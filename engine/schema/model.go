@@ -173,6 +173,7 @@ const (
 	OperandStringList                     // a list of Strings (_has_keys_any)
 	OperandCast                           // a <scalar>_cast_exp (_cast)
 	OperandDWithin                        // an st_d_within_input (_st_d_within)
+	OperandQuery                          // an lquery or ltxtquery (the ltree _matches, _matches_fulltext)
 )
 
 // OrderByValues are the values of the order_by enum, with Hasura's

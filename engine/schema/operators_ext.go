@@ -69,6 +69,8 @@ func extraOperators(s Scalar) []Operator {
 			Operator{"_st_d_within", OperandDWithin},
 			Operator{"_st_intersects", OperandScalar},
 		)
+	case IsLtree(s):
+		return ltreeOperators()
 	}
 	return nil
 }
@@ -102,6 +104,7 @@ var operatorDescriptions = map[string]map[string]string{
 		"_st_intersects": "does the column spatially intersect the given geography value",
 		"_st_d_within":   "is the column within a given distance from the given geography value",
 	},
+	ltreeType: ltreeDescriptions,
 	geometryType: {
 		"_st_contains":      "does the column contain the given geometry value",
 		"_st_crosses":       "does the column cross the given geometry value",

@@ -34,6 +34,7 @@ var (
 	textArray  = &catalog.Type{OID: 1009, Schema: "pg_catalog", Name: "_text", Kind: catalog.TypeBase, Category: 'A', ElemOID: 25}
 	geomType   = &catalog.Type{OID: 90020, Schema: "public", Name: "geometry", Kind: catalog.TypeBase, Category: 'U'}
 	geogType   = &catalog.Type{OID: 90021, Schema: "public", Name: "geography", Kind: catalog.TypeBase, Category: 'U'}
+	ltreeType  = &catalog.Type{OID: 90022, Schema: "public", Name: "ltree", Kind: catalog.TypeBase, Category: 'U'}
 )
 
 func col(name string, t *catalog.Type, nullable bool) *catalog.Column {
@@ -63,7 +64,7 @@ func testCatalog() *catalog.Catalog {
 	place := &catalog.Table{
 		Name: catalog.QualifiedName{Schema: "public", Name: "place"}, Kind: catalog.KindTable,
 		Columns: []*catalog.Column{
-			col("id", intType, false), col("tags", textArray, true), col("location", geomType, true), col("area", geogType, true),
+			col("id", intType, false), col("tags", textArray, true), col("location", geomType, true), col("area", geogType, true), col("path", ltreeType, true),
 		},
 		PrimaryKey: &catalog.Constraint{Name: "place_pkey", Columns: []string{"id"}},
 	}
@@ -71,7 +72,7 @@ func testCatalog() *catalog.Catalog {
 	for _, t := range []*catalog.Table{author, article, edition, place} {
 		cat.Tables[t.Name] = t
 	}
-	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, jsonType, authorRow, articleRow, textArray, geomType, geogType} {
+	for _, t := range []*catalog.Type{textType, intType, boolType, jsonbType, tstzType, statusType, jsonType, authorRow, articleRow, textArray, geomType, geogType, ltreeType} {
 		cat.Types[t.OID] = t
 	}
 	cat.Functions = map[catalog.QualifiedName][]*catalog.Function{}

@@ -5,7 +5,8 @@ import (
 	"github.com/trellis-gql/trellis/engine/plan"
 )
 
-// typeOps maps the type-specific infix operators (arrays, jsonb) to SQL.
+// typeOps maps the type-specific infix operators (arrays, jsonb, ltree) to
+// SQL.
 var typeOps = map[string]string{
 	"_contains":          " @> ",
 	"_contained_in":      " <@ ",
@@ -14,6 +15,15 @@ var typeOps = map[string]string{
 	"_has_keys_all":      " ?& ",
 	"_jsonb_path_exists": " @? ",
 	"_jsonb_path_match":  " @@ ",
+	// ltree: @> and <@ take a label path or an array of them (ltree @>
+	// ltree[] holds when some element descends from the column's path).
+	"_ancestor":         " @> ",
+	"_ancestor_any":     " @> ",
+	"_descendant":       " <@ ",
+	"_descendant_any":   " <@ ",
+	"_matches":          " ~ ",
+	"_matches_any":      " ? ",
+	"_matches_fulltext": " @ ",
 }
 
 // spatialFuncs maps the PostGIS operators to the functions that decide
