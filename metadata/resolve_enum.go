@@ -142,7 +142,7 @@ func enumReason(n catalog.QualifiedName, problems []string) string {
 }
 
 func enumTypeMismatch(what string, c *catalog.Column, cat *catalog.Catalog) string {
-	return "the table’s " + what + " (" + dquote(c.Name) + ") must have type \"text\", not type " + dquote(hasuraTypeName(cat.Type(c.TypeOID), cat))
+	return "the table’s " + what + " (" + dquote(c.Name) + ") must have type \"text\", not type " + dquote(HasuraTypeName(cat.Type(c.TypeOID), cat))
 }
 
 // isTextColumn reports whether a column has type text (not varchar, not a
@@ -158,14 +158,14 @@ var hasuraTypeNames = map[string]string{
 	"bool": "boolean",
 }
 
-// hasuraTypeName names a column type as Hasura's messages do: integer,
+// HasuraTypeName names a column type as Hasura's messages do: integer,
 // boolean, varchar, …; an array is its element's name with "[]".
-func hasuraTypeName(t *catalog.Type, cat *catalog.Catalog) string {
+func HasuraTypeName(t *catalog.Type, cat *catalog.Catalog) string {
 	if t == nil {
 		return "unknown"
 	}
 	if t.IsArray() {
-		return hasuraTypeName(cat.Type(t.ElemOID), cat) + "[]"
+		return HasuraTypeName(cat.Type(t.ElemOID), cat) + "[]"
 	}
 	if name, ok := hasuraTypeNames[t.Name]; ok && t.Schema == "pg_catalog" {
 		return name

@@ -218,21 +218,17 @@ func (r *resolver) function(n TableName, raw json.RawMessage) (*Function, string
 			f.ExposedAs = ExposedAsMutation
 		}
 	}
-	var badNames, badTypes []string
+	// Arguments of any type are accepted, as in current Hasura (which
+	// once refused non-base types): a composite one is read as a scalar
+	// of its own (see schema.FunctionArgScalar).
+	var badNames []string
 	for _, a := range f.Args {
 		if a.Name != "" && !validGraphQLName(a.Name) {
 			badNames = append(badNames, a.Name)
 		}
-		if a.Type == nil || a.Type.Kind != catalog.TypeBase {
-			badTypes = append(badTypes, typeText(a.Type))
-		}
 	}
 	if len(badNames) > 0 {
 		reasons = append(reasons, "the function arguments "+strings.Join(badNames, ",")+" are not in compliance with GraphQL spec")
-	}
-	if len(badTypes) > 0 {
-		reasons = append(reasons, "the function argument types "+dquote(strings.Join(badTypes, ","))+
-			" are not supported, because function arguments are expected to be of the type: 'base'")
 	}
 	if s := f.Config.SessionArgument; s != "" {
 		i := argIndex(f.Args, s)

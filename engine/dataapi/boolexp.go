@@ -2,9 +2,12 @@ package dataapi
 
 import (
 	"encoding/json"
-	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"strings"
 
+	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/plan"
+	"github.com/trellis-gql/trellis/engine/schema"
 	"github.com/trellis-gql/trellis/metadata"
 )
 
@@ -21,9 +24,9 @@ var compareOps = map[string]string{
 }
 
 // unsupportedOps are operators Hasura knows that this server does not
-// compile (column comparisons, json, ltree and PostGIS operators, casts).
+// compile (column comparisons, json, ltree and PostGIS operators).
 var unsupportedOps = map[string]bool{
-	"cast": true, "ceq": true, "cne": true, "cneq": true, "cgt": true, "clt": true, "cgte": true, "clte": true,
+	"ceq": true, "cne": true, "cneq": true, "cgt": true, "clt": true, "cgte": true, "clte": true,
 	"contains": true, "contained_in": true, "has_key": true, "has_keys_any": true, "has_keys_all": true,
 	"jsonb_path_exists": true, "jsonb_path_match": true,
 	"ancestor": true, "ancestor_any": true, "descendant": true, "descendant_any": true,
@@ -129,7 +132,7 @@ func field(m *metadata.Model, t *metadata.Table, mem member, path string) (plan.
 			return nil, metadata.Errorf(codeUnexpectedPayload, path, "JSON column can not be part of boolean expression")
 		}
 		cmp := plan.Compare{Column: c.Name, Type: typ}
-		return comparisons(cmp, mem.val, path+"."+mem.key)
+		return comparisons(m.Catalog, cmp, mem.val, path+"."+mem.key)
 	}
 	if r := relationship(t, mem.key); r != nil {
 		inner, err := boolExp(m, r.Target, mem.val, path)
@@ -146,8 +149,9 @@ func field(m *metadata.Model, t *metadata.Table, mem member, path string) (plan.
 }
 
 // comparisons reads a column's operand: an object of operators, all of
-// which must hold, or a value the column must equal.
-func comparisons(cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolExp, error) {
+// which must hold, or a value the column must equal. cmp.Type is the
+// column's type, or the type a $cast converted it to.
+func comparisons(cat *catalog.Catalog, cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolExp, error) {
 	if gqlerr.JSONKind(raw) != "Object" {
 		return comparison(cmp, "_eq", raw, path)
 	}
@@ -158,6 +162,14 @@ func comparisons(cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolE
 	and := plan.And{}
 	for _, mem := range obj {
 		op := path + "." + mem.key
+		if mem.key == "$cast" || mem.key == "_cast" {
+			e, err := castComparisons(cat, cmp, mem.val, op)
+			if err != nil {
+				return nil, err
+			}
+			and = append(and, e)
+			continue
+		}
 		name, known := "", false
 		if len(mem.key) > 1 && (mem.key[0] == '$' || mem.key[0] == '_') {
 			name, known = compareOps[mem.key[1:]]
@@ -178,6 +190,66 @@ func comparisons(cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolE
 		return and[0], nil
 	}
 	return and, nil
+}
+
+// castComparisons reads a $cast operand, {<type>: operators}: the
+// operators apply to the column converted to <type>, which must be text
+// for a jsonb column, geography for geometry and geometry for geography
+// (Hasura.Backends.Postgres.DDL.BoolExp, parseCast).
+func castComparisons(cat *catalog.Catalog, cmp plan.Compare, raw json.RawMessage, path string) (plan.BoolExp, error) {
+	obj, err := decodeObject(raw, path, "HashMap")
+	if err != nil {
+		return nil, err
+	}
+	_, _, target, castable := schema.CastTarget(schema.ScalarFor(cmp.Type), cmp.Type)
+	and := plan.And{}
+	for _, mem := range obj {
+		name := hasuraScalarName(mem.key)
+		if !castable || name != target.Name {
+			return nil, metadata.Errorf(codeUnexpectedPayload, path, "cannot cast column of type %q to type %q", metadata.HasuraTypeName(cmp.Type, cat), name)
+		}
+		inner := cmp
+		inner.Type = target
+		inner.Casts = append(append([]*catalog.Type{}, cmp.Casts...), target)
+		e, err := comparisons(cat, inner, mem.val, path+"."+mem.key)
+		if err != nil {
+			return nil, err
+		}
+		and = append(and, e)
+	}
+	if len(and) == 1 {
+		return and[0], nil
+	}
+	return and, nil
+}
+
+// hasuraScalarNames are the names Hasura reads as its scalar types, by
+// their lower-case spelling, and what it calls them (textToPGScalarType).
+var hasuraScalarNames = map[string]string{
+	"int2": "smallint", "int": "integer", "int4": "integer", "int8": "bigint",
+	"float4": "real", "double precision": "float8", "decimal": "numeric",
+	"bool": "boolean", "char": "bpchar", "character": "bpchar", "character varying": "varchar",
+	"timestamp without time zone": "timestamp", "timestamp with time zone": "timestamptz",
+	"time with time zone": "timetz",
+}
+
+// hasuraScalarName is the type Hasura reads a type name as: its own name
+// for the types it knows (in any case), else the name as written.
+func hasuraScalarName(s string) string {
+	if strings.HasSuffix(s, "[]") {
+		return hasuraScalarName(strings.TrimSuffix(s, "[]")) + "[]"
+	}
+	lower := strings.ToLower(s)
+	if name, ok := hasuraScalarNames[lower]; ok {
+		return name
+	}
+	switch lower {
+	case "serial", "bigserial", "smallint", "integer", "bigint", "real", "float8", "numeric", "money",
+		"boolean", "bpchar", "varchar", "text", "citext", "date", "timestamp", "timestamptz", "timetz",
+		"json", "jsonb", "geometry", "geography", "raster", "uuid", "ltree", "lquery", "ltxtquery":
+		return lower
+	}
+	return s
 }
 
 // comparison builds one comparison. Equality and inequality with null

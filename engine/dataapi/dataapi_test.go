@@ -232,3 +232,48 @@ func TestRunOnTransaction(t *testing.T) {
 	}
 	f.steps(t, []step{{"rolled back", "count", `{"table": "author"}`, `{"count":0}`}})
 }
+
+// $cast converts a column before comparing it: jsonb to text (geometry and
+// geography to one another); any other cast is refused as Hasura does.
+func TestDataAPICast(t *testing.T) {
+	f := newFixture(t)
+	f.steps(t, []step{
+		{"seed", "insert",
+			`{"table": "author", "objects": [{"name": "A", "profile": {"tags": ["latest"]}}, {"name": "B", "profile": {"tags": ["old"]}}, {"name": "C"}]}`,
+			`{"affected_rows":3}`},
+		{"jsonb cast to text", "select",
+			`{"table": "author", "columns": ["name"], "where": {"profile": {"$cast": {"text": {"$like": "%latest%"}}}}}`,
+			`[{"name":"A"}]`},
+		{"the type name in any case, with other operators", "select",
+			`{"table": "author", "columns": ["name"], "where": {"profile": {"_cast": {"TEXT": {"$nlike": "%latest%", "$is_null": false}}}}, "order_by": "name"}`,
+			`[{"name":"B"}]`},
+		{"an empty cast holds", "count",
+			`{"table": "author", "where": {"profile": {"$cast": {}}}}`,
+			`{"count":3}`},
+	})
+	cases := []struct {
+		name, args string
+		want       metadata.APIError
+	}{
+		{"jsonb to another type", `{"table": "author", "columns": ["id"], "where": {"profile": {"$cast": {"int4": {"$eq": 1}}}}}`,
+			metadata.APIError{Status: 400, Code: "unexpected-payload", Path: "$.args.where.profile.$cast", Message: `cannot cast column of type "jsonb" to type "integer"`}},
+		{"a type with no cast", `{"table": "author", "columns": ["id"], "where": {"followers": {"$cast": {"text": {"$eq": "1"}}}}}`,
+			metadata.APIError{Status: 400, Code: "unexpected-payload", Path: "$.args.where.followers.$cast", Message: `cannot cast column of type "bigint" to type "text"`}},
+		{"a cast of a cast", `{"table": "author", "columns": ["id"], "where": {"profile": {"$cast": {"text": {"$cast": {"jsonb": {}}}}}}}`,
+			metadata.APIError{Status: 400, Code: "unexpected-payload", Path: "$.args.where.profile.$cast.text.$cast", Message: `cannot cast column of type "text" to type "jsonb"`}},
+		{"not an object", `{"table": "author", "columns": ["id"], "where": {"profile": {"$cast": "text"}}}`,
+			metadata.APIError{Status: 400, Code: "parse-failed", Path: "$.where.profile.$cast", Message: `parsing HashMap failed, expected Object, but encountered String`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := f.run(t, "select", c.args)
+			var got *metadata.APIError
+			if !errors.As(err, &got) {
+				t.Fatalf("got error %v, want an APIError", err)
+			}
+			if *got != c.want {
+				t.Errorf("got  %+v\nwant %+v", *got, c.want)
+			}
+		})
+	}
+}

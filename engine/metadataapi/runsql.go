@@ -59,12 +59,20 @@ func (a *API) runSQL(ctx context.Context, st *state, raw json.RawMessage, path s
 		// check_metadata_consistency: false leaves the metadata as it is;
 		// what no longer matches the database is then reported as
 		// inconsistent instead of being removed.
+		// Tracked functions may be neither overloaded nor made VOLATILE;
+		// Hasura checks the first before dependents, the second after.
 		if args.CheckMetadataConsistency == nil || *args.CheckMetadataConsistency {
+			if err := metadata.OverloadedFunctions(st.md, before, cat); err != nil {
+				return nil, err
+			}
 			renamed := metadata.ApplyRenames(st.md, before, cat)
 			purged := metadata.PurgeDropped(renamed, cat)
 			if lost := metadata.PurgeLoss(renamed, purged); len(lost) > 0 && !args.Cascade {
 				return nil, metadata.Errorf(metadata.CodeDependencyError, "$",
 					"cannot drop due to the following dependent objects: %s", strings.Join(lost, ", "))
+			}
+			if err := metadata.VolatileFunctions(st.md, before, cat); err != nil {
+				return nil, err
 			}
 			if !sameJSON(purged, st.md) {
 				st.md, st.mdChanged = purged, true

@@ -66,7 +66,7 @@ func (b *builder) argsInput(name string, args []metadata.FunctionArg) *ArgsInput
 		if a.Role != metadata.ArgInput {
 			continue
 		}
-		fa := &FunctionArg{Field: b.naming.Field(a.GraphQLName), Meta: a, Scalar: ScalarFor(a.Type)}
+		fa := &FunctionArg{Field: b.naming.Field(a.GraphQLName), Meta: a, Scalar: FunctionArgScalar(a.Type)}
 		in.Fields = append(in.Fields, fa)
 		in.ByField[fa.Field] = fa
 		if !a.HasDefault {

@@ -90,3 +90,15 @@ func ScalarFor(t *catalog.Type) Scalar {
 	}
 	return s
 }
+
+// FunctionArgScalar returns the GraphQL scalar of a function argument's
+// type: a composite (row) type is the scalar <type>_scalar, since the
+// type's own name may be taken by a tracked table's object type; values
+// are its text form, '(1,"Ann")'. Other types are named as ScalarFor
+// names them. (Hasura's mkFunctionArgScalarType and mkScalarTypeName.)
+func FunctionArgScalar(t *catalog.Type) Scalar {
+	if t != nil && t.Kind == catalog.TypeComposite {
+		return Scalar{Name: t.Name + "_scalar", Kind: KindCustom}
+	}
+	return ScalarFor(t)
+}
