@@ -192,7 +192,7 @@ func (r *resolver) function(n TableName, raw json.RawMessage) (*Function, string
 	if gqlName == "" {
 		gqlName = qualifiedGraphQLName(n)
 	}
-	if !validGraphQLName(gqlName) {
+	if !IsGraphQLName(gqlName) {
 		reasons = append(reasons, "function name is not a legal GraphQL identifier")
 	}
 	ret, table := r.returnedTable(fn)
@@ -223,7 +223,7 @@ func (r *resolver) function(n TableName, raw json.RawMessage) (*Function, string
 	// of its own (see schema.FunctionArgScalar).
 	var badNames []string
 	for _, a := range f.Args {
-		if a.Name != "" && !validGraphQLName(a.Name) {
+		if a.Name != "" && !IsGraphQLName(a.Name) {
 			badNames = append(badNames, a.Name)
 		}
 	}
@@ -266,23 +266,6 @@ func qualifiedGraphQLName(n TableName) string {
 		return n.Name
 	}
 	return n.Schema + "_" + n.Name
-}
-
-// validGraphQLName reports whether s matches /[_A-Za-z][_0-9A-Za-z]*/.
-func validGraphQLName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return true
 }
 
 // computedFieldEntry is a computed field as written in a table entry.
@@ -370,7 +353,7 @@ func (r *resolver) computedField(t *Table, e computedFieldEntry) (*ComputedField
 	fnText := dquote(tableText(e.Function))
 	cf := &ComputedField{Name: e.Name, Function: fn, Args: r.functionArgs(fn)}
 	var reasons []string
-	if !validGraphQLName(e.Name) {
+	if !IsGraphQLName(e.Name) {
 		reasons = append(reasons, dquote(e.Name)+" is not valid GraphQL name")
 	}
 	if fn.Volatility == 'v' {
