@@ -46,6 +46,8 @@ type cachedPlan struct {
 	doc  *ast.Document
 	op   *plan.Operation
 	stmt *sqlgen.Statement // nil when no root field reads the database
+	// mutations are the mutation root fields, in order (never cached).
+	mutations []*sqlgen.MutationField
 }
 
 func newPlanCache(size int) *planCache {

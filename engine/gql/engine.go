@@ -187,9 +187,14 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		return nil, err
 	}
 	doc, op := cp.doc, cp.op
-	var cols [][]byte
+	var cols, written [][]byte
 	if st := cp.stmt; st != nil {
 		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
+			return nil, err
+		}
+	}
+	if len(cp.mutations) > 0 {
+		if written, err = e.db.Mutate(ctx, sessionJSON(role, req.SessionVars), cp.mutations); err != nil {
 			return nil, err
 		}
 	}
@@ -206,6 +211,8 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		switch f.Kind {
 		case plan.RootSelect:
 			rf.JSON, cols = orNull(cols[0]), cols[1:]
+		case plan.RootMutation:
+			rf.JSON, written = written[0], written[1:]
 		case plan.RootTypename:
 			rf.JSON, _ = json.Marshal(f.Text)
 		case plan.RootConstant:
@@ -250,8 +257,8 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 		doc = cd.doc
 	}
 	cp, err := e.plan(sc, doc, req, vars, session)
-	if err != nil {
-		return nil, err
+	if err != nil || len(cp.mutations) > 0 {
+		return cp, err // mutations are not cached (see mutation.go)
 	}
 	// The document's rebindable variables are those of its first plan, less
 	// any that a later plan could not bind.
@@ -286,7 +293,7 @@ func (e *Engine) plan(sc *schema.Schema, doc *ast.Document, req Request, vars pl
 	}
 	opts := e.sql
 	opts.Session = session
-	return &cachedPlan{doc: doc, op: op, stmt: sqlgen.Query(op, opts)}, nil
+	return &cachedPlan{doc: doc, op: op, stmt: sqlgen.Query(op, opts), mutations: mutationFields(op, opts)}, nil
 }
 
 func intersect(a, b map[string]bool) map[string]bool {

@@ -28,6 +28,9 @@ type DMLConflict struct {
 	// Update lists the columns set from EXCLUDED (DO UPDATE); none means
 	// DO NOTHING.
 	Update []string
+	// Where limits DO UPDATE to existing rows that satisfy it (GraphQL
+	// on_conflict.where); nil: every conflicting row.
+	Where BoolExp
 }
 
 // DMLSetOp tells how an update sets a column.
@@ -39,6 +42,12 @@ const (
 	DMLInc                     // column = column + value
 	DMLMul                     // column = column * value
 	DMLDefault                 // column = DEFAULT
+	// The jsonb operators of GraphQL updates.
+	DMLAppend       // column = column || value
+	DMLPrepend      // column = value || column
+	DMLDeleteKey    // column = column - value (a key, as text)
+	DMLDeleteElem   // column = column - value (an index, as integer)
+	DMLDeleteAtPath // column = column #- value (a path, as text[])
 )
 
 // DMLSetItem is one assignment of an update.

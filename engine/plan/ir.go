@@ -25,6 +25,7 @@ const (
 	RootTypename                      // a constant: the root type's name
 	RootIntrospection                 // __schema / __type: the graphql-go executor
 	RootConstant                      // a constant JSON value (no_queries_available)
+	RootMutation                      // SQL: Mutation, in its own statements
 )
 
 // RootField is one field of the operation's root selection set.
@@ -37,6 +38,8 @@ type RootField struct {
 	Text string
 	// Field is the AST of a RootIntrospection field.
 	Field *ast.Field
+	// Mutation is set for RootMutation.
+	Mutation *Mutation
 }
 
 // Select reads rows of a table and shapes them into JSON.

@@ -51,7 +51,7 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 	}
 	switch op.Operation {
 	case ast.OperationTypeMutation:
-		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "no mutations exist")
+		return p.mutationRootFields(op.SelectionSet)
 	case ast.OperationTypeSubscription:
 		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "subscriptions are not supported over HTTP")
 	}

@@ -202,12 +202,16 @@ func (b *builder) lookup() {
 		}
 	}
 	b.functionRootFields(root)
+	b.mutationLookup()
 }
 
 // Object returns the output object type with the given name, or nil.
 func (s *Schema) Object(name string) *Object {
 	if name == QueryRoot {
 		return s.Query
+	}
+	if o := s.mutationObject(name); o != nil {
+		return o
 	}
 	t := s.owner[name]
 	if t == nil {

@@ -51,7 +51,7 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 	}
 	b.functionGraphQLFields(root)
 	query := graphql.NewObject(graphql.ObjectConfig{Name: QueryRoot, Fields: root})
-	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query})
+	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: b.mutationRoot()})
 	if err != nil {
 		return nil, err
 	}

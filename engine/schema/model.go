@@ -18,6 +18,10 @@ type Schema struct {
 	Naming Naming
 	// Query is query_root; Object finds the other object types.
 	Query *Object
+	// Mutation is mutation_root, nil when the role sees no table;
+	// mutationObjs holds it and the <t>_mutation_response objects.
+	Mutation     *Object
+	mutationObjs map[string]*Object
 	// owner maps a generated object type name to its table.
 	owner map[string]*Table
 	// comparisons caches <scalar>_comparison_exp inputs by name.
@@ -112,6 +116,8 @@ type Table struct {
 	ComputedFields []*ComputedField
 	// PrimaryKey is nil for tables without one (views): no _by_pk field.
 	PrimaryKey []*Column
+	// Mutable describes the table's mutation fields (mutation.go).
+	Mutable *Mutable
 
 	objOnce sync.Once
 	objs    map[string]*Object // built by objects()

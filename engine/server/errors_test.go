@@ -117,9 +117,9 @@ func TestErrors(t *testing.T) {
 			want: `{"errors":[{"extensions":{"path":"$","code":"bad-request"},"message":"LIKE pattern must not end with escape character"}]}`,
 		},
 		{
-			name: "mutation without mutations",
+			name: "unknown mutation field",
 			body: `{"query":"mutation { x }"}`,
-			want: `{"errors":[{"extensions":{"path":"$","code":"validation-failed"},"message":"no mutations exist"}]}`,
+			want: `{"errors":[{"extensions":{"path":"$.selectionSet.x","code":"validation-failed"},"message":"field 'x' not found in type: 'mutation_root'"}]}`,
 		},
 		{
 			name: "persisted query",

@@ -8,9 +8,12 @@ import (
 // {"affected_rows": n[, "returning": […]]}.
 func DMLDelete(d *plan.DMLDelete) *Statement {
 	g := &gen{}
+	return g.dmlMutation(d.Returning, func() { g.deleteSQL(d) })
+}
+
+// deleteSQL writes DELETE … WHERE …, without RETURNING.
+func (g *gen) deleteSQL(d *plan.DMLDelete) {
 	a := g.alias()
-	return g.dmlMutation(d.Returning, func() {
-		g.write("DELETE FROM ", Qualified(d.Table.Name), " AS ", a, " WHERE ")
-		g.dmlWhere(d.Where, a)
-	})
+	g.write("DELETE FROM ", Qualified(d.Table.Name), " AS ", a, " WHERE ")
+	g.dmlWhere(d.Where, a)
 }

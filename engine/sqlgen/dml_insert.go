@@ -1,6 +1,7 @@
 package sqlgen
 
 import (
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/plan"
 )
 
@@ -9,40 +10,45 @@ import (
 // DEFAULT for the cells an object left out.
 func DMLInsert(ins *plan.DMLInsert) *Statement {
 	g := &gen{}
-	return g.dmlMutation(ins.Returning, func() {
-		g.write("INSERT INTO ", Qualified(ins.Table.Name), " (")
-		for i, c := range ins.Columns {
-			if i > 0 {
+	return g.dmlMutation(ins.Returning, func() { g.insertSQL(ins) })
+}
+
+// insertSQL writes a multi-row INSERT … VALUES, DEFAULT for a nil cell,
+// with its ON CONFLICT clause and without RETURNING: the data API and flat
+// GraphQL inserts share it.
+func (g *gen) insertSQL(ins *plan.DMLInsert) {
+	g.write("INSERT INTO ", Qualified(ins.Table.Name), " (")
+	for i, c := range ins.Columns {
+		if i > 0 {
+			g.write(", ")
+		}
+		g.write(Ident(c))
+	}
+	g.write(") VALUES ")
+	for i, row := range ins.Rows {
+		if i > 0 {
+			g.write(", ")
+		}
+		g.write("(")
+		for j, cell := range row {
+			if j > 0 {
 				g.write(", ")
 			}
-			g.write(Ident(c))
-		}
-		g.write(") VALUES ")
-		for i, row := range ins.Rows {
-			if i > 0 {
-				g.write(", ")
+			if cell == nil {
+				g.write("DEFAULT")
+			} else {
+				g.write(g.value(*cell))
 			}
-			g.write("(")
-			for j, cell := range row {
-				if j > 0 {
-					g.write(", ")
-				}
-				if cell == nil {
-					g.write("DEFAULT")
-				} else {
-					g.write(g.value(*cell))
-				}
-			}
-			g.write(")")
 		}
-		if ins.OnConflict != nil {
-			g.dmlConflict(ins.OnConflict)
-		}
-	})
+		g.write(")")
+	}
+	if ins.OnConflict != nil {
+		g.dmlConflict(ins.Table, ins.OnConflict)
+	}
 }
 
 // dmlConflict writes an ON CONFLICT clause.
-func (g *gen) dmlConflict(c *plan.DMLConflict) {
+func (g *gen) dmlConflict(table *catalog.Table, c *plan.DMLConflict) {
 	g.write(" ON CONFLICT")
 	switch {
 	case c.Constraint != "":
@@ -67,5 +73,10 @@ func (g *gen) dmlConflict(c *plan.DMLConflict) {
 			g.write(", ")
 		}
 		g.write(Ident(col), " = EXCLUDED.", Ident(col))
+	}
+	if c.Where != nil {
+		// The existing row goes by the table's name here.
+		g.write(" WHERE ")
+		g.boolExp(c.Where, Qualified(table.Name))
 	}
 }

@@ -24,12 +24,11 @@ var cases = []benchCase{
 	// count and avg(price) of the published articles of 1 000 authors.
 	{Name: "aggregate", Body: "aggregate.json"},
 
-	// Mutations: not implemented by the engine yet. When they are, add
-	// queries/insert_returning.json (insert_articles_one … returning id) and
-	// queries/update_by_pk.json (update_articles_by_pk … _set price), and
-	// drop Pending. An insert grows the data set: the runner must then
-	// reload it (hack/bench/dataset.sh --reset) or delete the new rows after
-	// the run, so that the next run starts from the same data.
-	{Name: "insert_returning", Pending: "mutations are not implemented yet"},
-	{Name: "update_by_pk", Pending: "mutations are not implemented yet"},
+	// insert_articles_one … returning the row. It is an
+	// upsert on a fixed id past the data set, so that the data set stays the
+	// same from run to run: the first request inserts the row, the others
+	// update it (the same statement, through ON CONFLICT).
+	{Name: "insert_returning", Body: "insert_returning.json"},
+	// update_articles_by_pk setting the price of one article, returning it.
+	{Name: "update_by_pk", Body: "update_by_pk.json"},
 }
