@@ -70,7 +70,8 @@ func (p *planner) pkColumns(f *selected, t *schema.Table, args map[string]argume
 		if !ok {
 			return nil, a.path.Errorf(gqlerr.ValidationFailed, "missing required field '%s'", c.Field)
 		}
-		val, err := operandValue(v, schema.OperandScalar, columnSubject(c), a.path.Key(c.Field))
+		written := func(item int) bool { return obj.written(c.Field, item) }
+		val, err := operandValue(v, schema.OperandScalar, columnSubject(c), a.path.Key(c.Field), written)
 		if err != nil {
 			return nil, err
 		}
