@@ -105,7 +105,7 @@ func TestFunctionsAndComputedFieldsInGraphQL(t *testing.T) {
 			`{"errors":[{"extensions":{"path":"$.selectionSet.search_articles.args.args.nope","code":"validation-failed"},"message":"field 'nope' not found in type: 'search_articles_args'"}]}`),
 		gqlCase("an argument of the wrong type",
 			`{ search_articles(args: {search: 1}) { id } }`,
-			`{"errors":[{"extensions":{"path":"$.selectionSet.search_articles.args.args.search","code":"validation-failed"},"message":"expected a string for type 'String', but found an integer"}]}`),
+			`{"errors":[{"extensions":{"path":"$.selectionSet.search_articles.args.args.search","code":"parse-failed"},"message":"parsing Text failed, expected String, but encountered Number"}]}`),
 		gqlCase("a computed field's required argument missing",
 			`{ author { rated { id } } }`,
 			`{"errors":[{"extensions":{"path":"$.selectionSet.author.selectionSet.rated","code":"validation-failed"},"message":"missing required field 'args'"}]}`),
@@ -148,7 +148,8 @@ func TestFunctionsAndComputedFieldsInGraphQL(t *testing.T) {
 		{`{"q": "b", "n": 5}`, `{"data":{"search_articles":[{"title":"Bananas"}]}}`},
 		{`{"q": "a", "n": 1}`, `{"data":{"search_articles":[{"title":"Apples"}]}}`},
 		{`{"q": "a", "n": null}`, `{"data":{"search_articles":[{"title":"Apples"},{"title":"Avocados"}]}}`}, // LIMIT NULL: no limit
-		{`{"q": "a", "n": "x"}`, `{"errors":[{"extensions":{"path":"$.selectionSet.search_articles.args.args.lim","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a string"}]}`},
+		// A string for an Int column goes to Postgres, as in Hasura.
+		{`{"q": "a", "n": "x"}`, `{"errors":[{"extensions":{"path":"$","code":"data-exception"},"message":"invalid input syntax for type integer: \"x\""}]}`},
 	} {
 		q, _ := json.Marshal(byArgs)
 		e.must(t, "/v1/graphql", `{"query":`+string(q)+`,"variables":`+c.vars+`}`, c.want)

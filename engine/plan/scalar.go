@@ -24,9 +24,18 @@ func scalarValue(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (
 	return Value{Text: text, Type: typ}, nil
 }
 
+// A column's value is read as Hasura's columnParser reads it: the GraphQL
+// value as JSON, parsed for the column's Postgres type, except that a
+// string is always accepted (Postgres then parses it, and refuses bad text
+// with a data-exception): Hasura takes "42" for an integer column although
+// its schema says Int. Other mismatches are parse-failed with the JSON
+// decoder's wording.
 func scalarText(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (string, error) {
 	if sc.Array {
 		return arrayText(v, sc, path)
+	}
+	if s, ok := v.(string); ok && (sc.Kind == schema.KindInt || sc.Kind == schema.KindFloat || sc.Kind == schema.KindBoolean) {
+		return s, nil
 	}
 	switch sc.Kind {
 	case schema.KindInt:
@@ -47,13 +56,13 @@ func scalarText(v any, sc schema.Scalar, typ *catalog.Type, path gqlerr.Path) (s
 	case schema.KindString:
 		s, ok := v.(string)
 		if !ok {
-			return "", typeMismatch(path, sc.Name, "a string", v)
+			return "", jsonMismatch(path, "Text", "String", v)
 		}
 		return s, nil
 	case schema.KindBoolean:
 		b, ok := v.(bool)
 		if !ok {
-			return "", typeMismatch(path, sc.Name, "a boolean", v)
+			return "", jsonMismatch(path, "Bool", "Boolean", v)
 		}
 		return strconv.FormatBool(b), nil
 	case schema.KindJSON:
@@ -220,4 +229,28 @@ func arrayLiteral(list []any) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// jsonMismatch is the JSON decoder's error Hasura passes on when a value
+// does not decode as the column's type: "parsing Text failed, expected
+// String, but encountered Number".
+func jsonMismatch(path gqlerr.Path, haskellType, expected string, v any) error {
+	return path.Errorf(gqlerr.ParseFailed, "parsing %s failed, expected %s, but encountered %s", haskellType, expected, jsonKind(v))
+}
+
+// jsonKind names a value's JSON kind as Aeson does.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "Null"
+	case bool:
+		return "Boolean"
+	case number:
+		return "Number"
+	case string, enumValue:
+		return "String"
+	case []any:
+		return "Array"
+	}
+	return "Object"
 }

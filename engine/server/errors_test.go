@@ -67,9 +67,21 @@ func TestErrors(t *testing.T) {
 			want: `{"errors":[{"extensions":{"path":"$.selectionSet.subjects.args.limit","code":"validation-failed"},"message":"variable 'l' is declared as 'String', but used where 'Int' is expected"}]}`,
 		},
 		{
+			// Hasura takes a string for an integer column and lets Postgres
+			// parse it.
 			name: "variable value of the wrong type",
 			body: `{"query":"query ($id: Int!) { subjects_by_pk(id: $id) { name } }","variables":{"id":"seven"}}`,
-			want: `{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk.args.id","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a string"}]}`,
+			want: `{"errors":[{"extensions":{"path":"$","code":"data-exception"},"message":"invalid input syntax for type integer: \"seven\""}]}`,
+		},
+		{
+			name: "a boolean for an integer column",
+			body: `{"query":"query ($id: Int!) { subjects_by_pk(id: $id) { name } }","variables":{"id":true}}`,
+			want: `{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk.args.id","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a boolean"}]}`,
+		},
+		{
+			name: "a string literal for an integer column",
+			body: `{"query":"{ subjects_by_pk(id: \"7\") { name } }"}`,
+			want: `{"data":{"subjects_by_pk":{"name":"Physics"}}}`,
 		},
 		{
 			name: "integer overflow",

@@ -106,7 +106,7 @@ func TestMutations(t *testing.T) {
 		{
 			name:  "wrong type",
 			query: `mutation { insert_subjects(objects: [{name: 1}]) { affected_rows } }`,
-			want:  `{"errors":[{"extensions":{"path":"$.selectionSet.insert_subjects.args.objects[0].name","code":"validation-failed"},"message":"expected a string for type 'String', but found an integer"}]}`,
+			want:  `{"errors":[{"extensions":{"path":"$.selectionSet.insert_subjects.args.objects[0].name","code":"parse-failed"},"message":"parsing Text failed, expected String, but encountered Number"}]}`,
 		},
 		{
 			name:  "missing argument",

@@ -25,8 +25,10 @@ func TestPlanCache(t *testing.T) {
 		{"first by_pk", byPk, `{"id": 7}`, `{"data":{"subjects_by_pk":{"name":"Physics"}}}`, false},
 		{"other id", byPk, `{"id": 4}`, `{"data":{"subjects_by_pk":{"name":"Statistics"}}}`, true},
 		{"no row", byPk, `{"id": 999}`, `{"data":{"subjects_by_pk":null}}`, true},
-		{"bad value is checked again", byPk, `{"id": "seven"}`,
-			`{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk.args.id","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a string"}]}`, false},
+		{"bad value is checked again", byPk, `{"id": true}`,
+			`{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk.args.id","code":"validation-failed"},"message":"expected a 32-bit integer for type 'Int', but found a boolean"}]}`, false},
+		{"a string goes to Postgres", byPk, `{"id": "seven"}`,
+			`{"errors":[{"extensions":{"path":"$","code":"data-exception"},"message":"invalid input syntax for type integer: \"seven\""}]}`, true},
 		{"null for a non-null variable", byPk, `{"id": null}`,
 			`{"errors":[{"extensions":{"path":"$.variableValues.id","code":"validation-failed"},"message":"null value found for non-nullable type: \"Int!\""}]}`, false},
 
