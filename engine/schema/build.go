@@ -229,7 +229,7 @@ func (t *Table) objects() map[string]*Object {
 		objs := make(map[string]*Object, 13)
 		obj := &Object{Name: n.Object, Kind: ObjTable, Table: t, Fields: make(map[string]*Field, len(t.Columns)+2*len(t.Relationships))}
 		for _, c := range t.Columns {
-			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Args: columnArgs(c), Type: n.naming.Type(c.Scalar.Name)}
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldColumn, Table: t, Column: c, Args: columnArgs(c), Type: c.Scalar.Name}
 		}
 		for _, r := range t.Relationships {
 			if r.Meta.Kind == metadata.ObjectRel {
@@ -263,7 +263,7 @@ func (t *Table) objects() map[string]*Object {
 			fieldsObj.Fields[field] = &Field{Name: field, Kind: FieldAggOp, Table: t, AggOp: op.name, Type: typeName}
 			opObj := &Object{Name: typeName, Kind: ObjAggregateOp, Table: t, AggOp: op.name, Fields: map[string]*Field{}}
 			for _, c := range cols {
-				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: n.naming.Type(aggregateResultScalar(op.name, c))}
+				opObj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldAggOpColumn, Table: t, Column: c, AggOp: op.name, Type: aggregateResultScalar(op.name, c)}
 			}
 			objs[typeName] = opObj
 		}

@@ -186,7 +186,7 @@ func (b *builder) functionRootFields(root *Object) {
 func (t *Table) computedObjectFields(obj *Object) {
 	for _, c := range t.ComputedFields {
 		if c.Target == nil {
-			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedScalar, Table: t, Computed: c, Args: withArgs(nil, c.Args), Type: t.Names.naming.Type(c.Scalar.Name)}
+			obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedScalar, Table: t, Computed: c, Args: withArgs(nil, c.Args), Type: c.Scalar.Name}
 			continue
 		}
 		obj.Fields[c.Field] = &Field{Name: c.Field, Kind: FieldComputedTable, Table: c.Target, Computed: c, Args: withArgs(t.Names.naming.listArgs(), c.Args), Type: c.Target.Names.Object}

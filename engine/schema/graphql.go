@@ -91,7 +91,9 @@ func (b *builder) scalar(s Scalar) graphql.Leaf {
 	}
 	identity := func(v any) any { return v }
 	gs := graphql.NewScalar(graphql.ScalarConfig{
-		Name:         b.naming.Type(s.Name),
+		// Hasura keeps Postgres scalars' names in every naming convention
+		// (renaming them is behind a feature flag it leaves off).
+		Name:         s.Name,
 		Serialize:    identity,
 		ParseValue:   identity,
 		ParseLiteral: func(ast.Value) any { return nil },

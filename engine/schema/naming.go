@@ -160,7 +160,8 @@ func EnumTypeName(t *metadata.Table, nc Naming) string { return nc.Type(tableBas
 
 // Naming is a source's naming convention (Hasura's naming_convention):
 // HasuraDefault keeps the generated names as they are (snake_case);
-// GraphQLDefault makes type names PascalCase, generated field and argument
+// GraphQLDefault makes generated type names PascalCase (scalar types keep
+// their Postgres names: timestamptz, but TimestamptzComparisonExp), generated field and argument
 // names camelCase (operators keep their leading underscore: _isNull) and
 // enum values UPPER CASE. Names a user chose (custom_name in a field,
 // custom_root_fields, column custom names, relationship and computed field
