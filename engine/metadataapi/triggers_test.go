@@ -1,0 +1,30 @@
+package metadataapi_test
+
+import (
+	"testing"
+
+	"github.com/trellis-gql/trellis/engine/pgtest"
+)
+
+// TestMutationSessionInTriggers checks that triggers see the session
+// variables as Hasura sets them: current_setting('hasura.user') is the
+// session's JSON, inside the mutation's transaction only.
+func TestMutationSessionInTriggers(t *testing.T) {
+	e := startEngine(t, pgtest.NewDatabase(t))
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"`+
+		`CREATE TABLE note (id serial PRIMARY KEY, body text NOT NULL, written_by jsonb); `+
+		`CREATE FUNCTION note_author() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.written_by := current_setting('hasura.user')::jsonb; RETURN NEW; END $$; `+
+		`CREATE TRIGGER note_author BEFORE INSERT OR UPDATE ON note FOR EACH ROW EXECUTE FUNCTION note_author()"}}`, rqCmdOk)
+	e.must(t, "/v1/metadata", `{"type":"pg_track_table","args":{"table":"note"}}`, rqSuccess)
+	rqRun(t, e, []rqCase{
+		gqlCase("insert: the trigger reads the session",
+			`mutation { insert_note_one(object: {body: "hi"}) { id body written_by } }`,
+			`{"data":{"insert_note_one":{"id":1,"body":"hi","written_by":{"x-hasura-role":"admin"}}}}`),
+		gqlCase("update: the trigger reads it too",
+			`mutation { update_note(where: {id: {_eq: 1}}, _set: {body: "hello"}) { affected_rows returning { body written_by } } }`,
+			`{"data":{"update_note":{"affected_rows":1,"returning":[{"body":"hello","written_by":{"x-hasura-role":"admin"}}]}}}`),
+	})
+	// Outside a mutation the setting is not left behind on the connection.
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"SELECT coalesce(current_setting('hasura.user', true), '') AS s"}}`,
+		`{"result_type":"TuplesOk","result":[["s"],[""]]}`)
+}
