@@ -124,6 +124,10 @@ func Translate(err error) error {
 		e.Code, e.Message = gqlerr.PermissionError, "Check constraint violation. "+pgErr.Message
 	case len(pgErr.Code) == 5 && pgErr.Code[:2] == "23":
 		e.Code = gqlerr.ConstraintViolation
+	case pgErr.Code == "42704" && strings.HasPrefix(pgErr.Message, "constraint "):
+		// ON CONFLICT ON CONSTRAINT naming a constraint the table no longer
+		// has (dropped since the schema was built).
+		e.Code = gqlerr.ConstraintError
 	case pgErr.Code == "22025": // invalid escape sequence in a LIKE pattern
 		e.Code = gqlerr.BadRequest
 	case len(pgErr.Code) == 5 && pgErr.Code[:2] == "22":
