@@ -209,7 +209,7 @@ func (a *API) run(ctx context.Context, ep Endpoint, req request) (json.RawMessag
 	snap := gql.NewSnapshot(model)
 	a.engine.Prepare(snap)
 	if st.mdChanged {
-		if err := newConflicts(before, snap); err != nil {
+		if err := newConflicts(before, snap, a.engine.DefaultNamingConvention()); err != nil {
 			return nil, err
 		}
 	}
@@ -242,7 +242,10 @@ func (a *API) lockStored(ctx context.Context, tx pgx.Tx) (metadata.Stored, error
 
 // newConflicts refuses a change after which two tables would generate the
 // same GraphQL names, as Hasura does.
-func newConflicts(before, after *gql.Snapshot) error {
+func newConflicts(before, after *gql.Snapshot, defaultNaming string) error {
+	if err := newRootConflicts(before, after, defaultNaming); err != nil {
+		return err
+	}
 	old, err := before.Schema(schema.AdminRole)
 	if err != nil {
 		return err
@@ -266,6 +269,34 @@ func newConflicts(before, after *gql.Snapshot) error {
 	}
 	return &metadata.APIError{Status: http.StatusInternalServerError, Code: metadata.CodeUnexpected, Path: "$",
 		Message: "Encountered conflicting definitions in the selection set for 'query_root': " + strings.Join(added, "; ")}
+}
+
+// newRootConflicts refuses a change after which two tables would define
+// the same root field, with Hasura's message listing each such field and
+// the tables that define it (mutation_root is checked first, as Hasura
+// does). Conflicts the metadata already had are not the change's doing.
+func newRootConflicts(before, after *gql.Snapshot, defaultNaming string) error {
+	root, conflicts := schema.RootConflicts(after.Model, defaultNaming)
+	if len(conflicts) == 0 {
+		return nil
+	}
+	_, had := schema.RootConflicts(before.Model, defaultNaming)
+	known := map[string]bool{}
+	for _, c := range had {
+		known[c.Name] = true
+	}
+	var lines []string
+	for _, c := range conflicts {
+		if !known[c.Name] {
+			lines = append(lines, "  '"+c.Name+"' defined in ["+strings.Join(c.Tables, ", ")+"]")
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return &metadata.APIError{Status: http.StatusInternalServerError, Code: metadata.CodeUnexpected, Path: "$.args",
+		Message: "Encountered conflicting definitions in the selection set for '" + root + "' for fields: [\n" +
+			strings.Join(lines, ",\n") + "\n]. Fields must not be defined more than once across all sources."}
 }
 
 // newInconsistencies lists the inconsistencies of after that before did
