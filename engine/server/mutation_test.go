@@ -18,6 +18,11 @@ func TestMutations(t *testing.T) {
 			want:  `{"data":{"insert_subjects":{"affected_rows":2,"returning":[{"id":21,"name":"Astronomy","category":"Science"},{"id":22,"name":"Latin","category":"Languages"}],"__typename":"subjects_mutation_response"},"__typename":"mutation_root"}}`,
 		},
 		{
+			name:  "insert of no objects",
+			query: `mutation { insert_subjects(objects: []) { affected_rows returning { id } } }`,
+			want:  `{"data":{"insert_subjects":{"affected_rows":0,"returning":[]}}}`,
+		},
+		{
 			name:  "insert_one from variables, returning a relationship",
 			query: `mutation ($o: subjects_insert_input!) { insert_subjects_one(object: $o) { id name courses { id } } }`,
 			vars:  map[string]any{"o": map[string]any{"name": "Geology", "category": "Science"}},

@@ -17,6 +17,10 @@ func DMLInsert(ins *plan.DMLInsert) *Statement {
 // with its ON CONFLICT clause and without RETURNING: the data API and flat
 // GraphQL inserts share it.
 func (g *gen) insertSQL(ins *plan.DMLInsert) {
+	if len(ins.Rows) == 0 {
+		g.emptyInsert(ins.Table)
+		return
+	}
 	g.write("INSERT INTO ", Qualified(ins.Table.Name), " (")
 	for i, c := range ins.Columns {
 		if i > 0 {
@@ -79,4 +83,18 @@ func (g *gen) dmlConflict(table *catalog.Table, c *plan.DMLConflict) {
 		g.write(" WHERE ")
 		g.boolExp(c.Where, Qualified(table.Name))
 	}
+}
+
+// emptyInsert writes an INSERT that inserts nothing (objects: []): Hasura
+// answers it with no rows rather than an error. It names one column a
+// client may write, so that the statement is valid whatever the table.
+func (g *gen) emptyInsert(t *catalog.Table) {
+	column := t.Columns[0].Name
+	for _, c := range t.Columns {
+		if !c.Generated && c.Identity != 'a' {
+			column = c.Name
+			break
+		}
+	}
+	g.write("INSERT INTO ", Qualified(t.Name), " (", Ident(column), ") SELECT NULL WHERE false")
 }
