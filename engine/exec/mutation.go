@@ -43,6 +43,17 @@ func (db *DB) Mutate(ctx context.Context, session string, fields []*sqlgen.Mutat
 	br := db.Pool.SendBatch(ctx, batch)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			// The batch's statements are prepared before any runs, so an
+			// error Postgres finds while preparing one (ON CONFLICT on a
+			// constraint that is gone) surfaces here, before the field it
+			// belongs to is known. Nothing ran: the explicit transaction
+			// runs the fields again one by one and reports the error at
+			// its field.
+			br.Close()
+			return db.mutateInTx(ctx, session, fields)
+		}
 		return nil, Translate(err)
 	}
 	out := make([][]byte, len(fields))

@@ -28,3 +28,20 @@ func TestMutationSessionInTriggers(t *testing.T) {
 	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"SELECT coalesce(current_setting('hasura.user', true), '') AS s"}}`,
 		`{"result_type":"TuplesOk","result":[["s"],[""]]}`)
 }
+
+// TestUpsertOnVanishedConstraint: an on_conflict constraint that the
+// schema still lists but the table no longer has (dropped behind the
+// engine's back, no reload yet) is Hasura's constraint-error, at the
+// insert's objects.
+func TestUpsertOnVanishedConstraint(t *testing.T) {
+	dsn := pgtest.NewDatabase(t)
+	e := startEngine(t, dsn)
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"CREATE TABLE tag (id serial PRIMARY KEY, name text NOT NULL CONSTRAINT tag_name_key UNIQUE)"}}`, rqCmdOk)
+	e.must(t, "/v1/metadata", `{"type":"pg_track_table","args":{"table":"tag"}}`, rqSuccess)
+	rqSQL(t, dsn, "ALTER TABLE tag DROP CONSTRAINT tag_name_key")
+	rqRun(t, e, []rqCase{
+		gqlCase("constraint-error",
+			`mutation { insert_tag(objects: [{name: "go"}], on_conflict: {constraint: tag_name_key, update_columns: []}) { affected_rows } }`,
+			`{"errors":[{"extensions":{"path":"$.selectionSet.insert_tag.args.objects","code":"constraint-error"},"message":"constraint \"tag_name_key\" for table \"tag\" does not exist"}]}`),
+	})
+}
