@@ -75,18 +75,8 @@ func (r *RootField) UnmarshalJSON(data []byte) error { return unmarshalJSON(data
 // UnmarshalYAML implements yaml.Unmarshaler: a bare name or {name, comment}.
 func (r *RootField) UnmarshalYAML(n *yaml.Node) error { return unmarshalYAML(n, r.decode) }
 
-// MarshalJSON writes Hasura's canonical form: the bare name when there is
-// no comment (null when not customized), else {name, comment}.
-func (r RootField) MarshalJSON() ([]byte, error) {
-	if r.Comment == "" {
-		if r.Name == "" {
-			return []byte("null"), nil
-		}
-		return json.Marshal(r.Name)
-	}
-	type plain RootField
-	return json.Marshal(plain(r))
-}
+// MarshalJSON writes Hasura's canonical form (see canonical).
+func (r RootField) MarshalJSON() ([]byte, error) { return json.Marshal(r.canonical()) }
 
 // UnmarshalJSON implements json.Unmarshaler. Without the relationship's
 // kind, the array-relationship check of LoadDir is not made.
@@ -180,14 +170,23 @@ func (m ManualConfig) MarshalYAML() (any, error) {
 	return form{m.RemoteTable, mapping, m.InsertionOrder}, nil
 }
 
-// MarshalYAML writes the bare name when there is no comment.
-func (r RootField) MarshalYAML() (any, error) {
-	if r.Comment == "" {
-		if r.Name == "" {
-			return nil, nil
-		}
-		return r.Name, nil
+// MarshalYAML writes Hasura's canonical form (see canonical).
+func (r RootField) MarshalYAML() (any, error) { return r.canonical(), nil }
+
+// canonical is Hasura's form of a root field: the bare name when there is
+// no comment (null when not customized), else {name, comment} with a null
+// name when not customized.
+func (r RootField) canonical() any {
+	var name *string
+	if r.Name != "" {
+		name = &r.Name
 	}
-	type plain RootField
-	return plain(r), nil
+	if r.Comment == nil {
+		return name
+	}
+	type form struct {
+		Name    *string `json:"name" yaml:"name"`
+		Comment string  `json:"comment" yaml:"comment"`
+	}
+	return form{name, *r.Comment}
 }

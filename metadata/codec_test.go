@@ -35,30 +35,59 @@ func roundTrip[T any](t *testing.T, in, canonical string) T {
 	return v
 }
 
+// ptr returns a pointer to s, for the optional comments of the model.
+func ptr(s string) *string { return &s }
+
 func TestRootFieldJSON(t *testing.T) {
 	tests := []struct {
 		name, in, canonical string
 		want                RootField
 	}{
 		{"string", `"authors"`, `"authors"`, RootField{Name: "authors"}},
-		{"object with comment", `{"name":"authors","comment":"All authors"}`, `{"name":"authors","comment":"All authors"}`, RootField{Name: "authors", Comment: "All authors"}},
+		{"object with comment", `{"name":"authors","comment":"All authors"}`, `{"name":"authors","comment":"All authors"}`, RootField{Name: "authors", Comment: ptr("All authors")}},
 		{"object without comment", `{"name":"authors"}`, `"authors"`, RootField{Name: "authors"}},
 		{"object with null comment", `{"name":"authors","comment":null}`, `"authors"`, RootField{Name: "authors"}},
+		{"empty comment", `{"name":"authors","comment":""}`, `{"name":"authors","comment":""}`, RootField{Name: "authors", Comment: ptr("")}},
+		{"comment without name", `{"name":null,"comment":""}`, `{"name":null,"comment":""}`, RootField{Comment: ptr("")}},
+		{"comment only", `{"comment":"All"}`, `{"name":null,"comment":"All"}`, RootField{Comment: ptr("All")}},
 		{"null", `null`, `null`, RootField{}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := roundTrip[RootField](t, tc.in, tc.canonical); got != tc.want {
+			if got := roundTrip[RootField](t, tc.in, tc.canonical); !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}
 }
 
+func TestRootFieldYAML(t *testing.T) {
+	in := CustomRootFields{
+		Select:     RootField{Name: "authors"},
+		SelectByPk: RootField{Comment: ptr("")},
+		Delete:     RootField{Name: "remove", Comment: ptr("Remove")},
+	}
+	out, err := yaml.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "select: authors\nselect_by_pk:\n    name: null\n    comment: \"\"\ndelete:\n    name: remove\n    comment: Remove\n"
+	if string(out) != want {
+		t.Fatalf("got\n%s\nwant\n%s", out, want)
+	}
+	var again CustomRootFields
+	if err := yaml.Unmarshal(out, &again); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, in) {
+		t.Errorf("round trip changed the value:\n%+v\n%+v", in, again)
+	}
+}
+
 func TestCustomRootFieldsJSON(t *testing.T) {
 	in := `{"select":"authors","select_by_pk":{"name":"author","comment":"One"},"delete":null}`
 	got := roundTrip[CustomRootFields](t, in, `{"select":"authors","select_by_pk":{"name":"author","comment":"One"}}`)
-	if got.Select.Name != "authors" || got.SelectByPk.Comment != "One" || got.Delete != (RootField{}) {
+	if got.Select.Name != "authors" || got.SelectByPk.Comment == nil || *got.SelectByPk.Comment != "One" || got.Delete != (RootField{}) {
 		t.Errorf("got %+v", got)
 	}
 }

@@ -134,6 +134,16 @@ func setStr(dst *string) func(*value) error {
 	return func(v *value) (err error) { *dst, err = v.str(); return err }
 }
 
+// setOptStr stores a string that may be absent: a null field never
+// reaches it, so dst stays nil.
+func setOptStr(dst **string) func(*value) error {
+	return func(v *value) error {
+		s, err := v.str()
+		*dst = &s
+		return err
+	}
+}
+
 func setBool(dst *bool) func(*value) error {
 	return func(v *value) (err error) { *dst, err = v.boolean(); return err }
 }
@@ -340,11 +350,7 @@ func (c *TableConfig) decode(v *value) error {
 			}
 			return nil
 		},
-		"comment": func(v *value) error {
-			s, err := v.str()
-			c.Comment = &s
-			return err
-		},
+		"comment": setOptStr(&c.Comment),
 	})
 }
 
@@ -352,7 +358,7 @@ func (c *ColumnConfig) decode(v *value) error {
 	*c = ColumnConfig{}
 	return v.object("column configuration", handlers{
 		"custom_name": setStr(&c.CustomName),
-		"comment":     setStr(&c.Comment),
+		"comment":     setOptStr(&c.Comment),
 	})
 }
 
@@ -367,7 +373,7 @@ func (r *RootField) decode(v *value) error {
 	}
 	return v.object("root field", handlers{
 		"name":    setStr(&r.Name),
-		"comment": setStr(&r.Comment),
+		"comment": setOptStr(&r.Comment),
 	})
 }
 

@@ -48,8 +48,8 @@ func TestLoadDirGood(t *testing.T) {
 		if cfg == nil {
 			t.Fatal("no configuration")
 		}
-		if cfg.CustomRootFields.Select != (RootField{Name: "authors"}) ||
-			cfg.CustomRootFields.SelectByPk != (RootField{Name: "author", Comment: "Fetch one author"}) {
+		if !reflect.DeepEqual(cfg.CustomRootFields.Select, RootField{Name: "authors"}) ||
+			!reflect.DeepEqual(cfg.CustomRootFields.SelectByPk, RootField{Name: "author", Comment: ptr("Fetch one author")}) {
 			t.Errorf("root fields = %+v", cfg.CustomRootFields)
 		}
 		if cfg.ColumnConfig["first_name"].CustomName != "firstName" || cfg.CustomColumnNames["first_name"] != "firstName" {
@@ -128,8 +128,8 @@ func TestLoadDirForms(t *testing.T) {
 	if a.Table != pub("a") || b.Table != pub("b") {
 		t.Errorf("tables = %v %v", a.Table, b.Table)
 	}
-	if a.Configuration.CustomRootFields.Select != (RootField{Name: "list_a"}) ||
-		b.Configuration.CustomRootFields.Select != (RootField{Name: "list_b", Comment: "All the b"}) {
+	if !reflect.DeepEqual(a.Configuration.CustomRootFields.Select, RootField{Name: "list_a"}) ||
+		!reflect.DeepEqual(b.Configuration.CustomRootFields.Select, RootField{Name: "list_b", Comment: ptr("All the b")}) {
 		t.Errorf("root fields = %+v / %+v", a.Configuration.CustomRootFields.Select, b.Configuration.CustomRootFields.Select)
 	}
 	fk := func(e TableEntry, i int) ForeignKeyOn { return *e.ObjectRelationships[i].Using.ForeignKeyConstraintOn }

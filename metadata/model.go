@@ -93,14 +93,18 @@ type TableConfig struct {
 // ColumnConfig customizes one column.
 type ColumnConfig struct {
 	CustomName string `json:"custom_name,omitempty" yaml:"custom_name,omitempty"`
-	Comment    string `json:"comment,omitempty" yaml:"comment,omitempty"`
+	// Comment replaces the column's description ("" removes it); nil
+	// keeps the database's.
+	Comment *string `json:"comment,omitempty" yaml:"comment,omitempty"`
 }
 
 // RootField is a custom root field name. Hasura accepts a bare string or
 // {name, comment}; Name "" means "not customized".
 type RootField struct {
-	Name    string `json:"name,omitempty" yaml:"name,omitempty"`
-	Comment string `json:"comment,omitempty" yaml:"comment,omitempty"`
+	Name string
+	// Comment replaces the field's generated description ("" removes
+	// it); nil keeps the generated one.
+	Comment *string
 }
 
 // CustomRootFields renames a table's root fields.

@@ -385,7 +385,7 @@ func TestResolveTable(t *testing.T) {
 	md := &Metadata{Sources: []Source{{Name: "default", Tables: []TableEntry{{
 		Table: pub("author"),
 		Configuration: &TableConfig{
-			ColumnConfig:      map[string]ColumnConfig{"first_name": {Comment: "given name"}},
+			ColumnConfig:      map[string]ColumnConfig{"first_name": {Comment: ptr("given name")}},
 			CustomColumnNames: map[string]string{"first_name": "firstName", "name": "fullName"},
 		},
 	}}}}}
@@ -398,7 +398,7 @@ func TestResolveTable(t *testing.T) {
 		t.Errorf("table = %+v", tbl)
 	}
 	want := map[string]ColumnConfig{
-		"first_name": {CustomName: "firstName", Comment: "given name"},
+		"first_name": {CustomName: "firstName", Comment: ptr("given name")},
 		"name":       {CustomName: "fullName"},
 	}
 	if !reflect.DeepEqual(tbl.Config.ColumnConfig, want) {

@@ -104,7 +104,7 @@ func (b *builder) aggregateFuncInput(t *Table, fn string) *graphql.InputObject {
 		}
 		enum := graphql.NewEnum(graphql.EnumConfig{
 			Name: BoolArgumentsEnumName(t, fn), Values: values,
-			Description: "select \"" + t.Names.base + "_aggregate_bool_exp_" + fn + "_arguments_columns\" columns of table \"" + t.Meta.Info.Name.Name + "\"",
+			Description: "select \"" + t.Names.base + "_aggregate_bool_exp_" + fn + "_arguments_columns\" columns of table " + t.quotedName(),
 		})
 		fields["arguments"] = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(enum)}
 		fields["predicate"] = &graphql.InputObjectFieldConfig{Type: graphql.NewNonNull(b.comparison(builtinScalars["bool"]))}

@@ -96,7 +96,10 @@ func (b *builder) collectTables() {
 			continue
 		}
 		for _, c := range mt.Columns {
-			col := &Column{Field: ColumnFieldName(mt, c.Name, b.naming), Info: c, Type: b.model.Catalog.Type(c.TypeOID)}
+			col := &Column{Field: ColumnFieldName(mt, c.Name, b.naming), Info: c, Type: b.model.Catalog.Type(c.TypeOID), Description: c.Comment}
+			if comment := mt.Config.ColumnConfig[c.Name].Comment; comment != nil {
+				col.Description = *comment
+			}
 			if !validName(col.Field) {
 				continue
 			}

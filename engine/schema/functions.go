@@ -231,7 +231,7 @@ func (b *builder) argsArgument(args graphql.FieldConfigArgument, in *ArgsInput, 
 // database), else a generated text.
 func (b *builder) functionGraphQLFields(root graphql.Fields) {
 	for _, f := range b.functions {
-		n, fn, table := f.Names, quotedName(f.Meta.Info.Name.Schema, f.Meta.Info.Name.Name), quotedName(f.Table.Meta.Info.Name.Schema, f.Table.Meta.Info.Name.Name)
+		n, fn, table := f.Names, quotedName(f.Meta.Info.Name.Schema, f.Meta.Info.Name.Name), f.Table.quotedName()
 		desc := "execute function " + fn + " which returns " + table
 		switch {
 		case f.Meta.Comment != nil:
@@ -261,7 +261,7 @@ func (b *builder) functionGraphQLFields(root graphql.Fields) {
 // generates no aggregate field for computed fields).
 func (b *builder) computedGraphQLFields(t *Table, f graphql.Fields) {
 	for _, c := range t.ComputedFields {
-		desc := "input parameters for computed field " + quoted(c.Field) + " defined on table " + quotedName(t.Meta.Info.Name.Schema, t.Meta.Info.Name.Name)
+		desc := "input parameters for computed field " + quoted(c.Field) + " defined on table " + t.quotedName()
 		if c.Target == nil {
 			f[c.Field] = &graphql.Field{Type: b.scalar(c.Scalar), Args: b.argsArgument(nil, c.Args, desc), Description: c.Meta.Description}
 			continue

@@ -25,17 +25,17 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 		root["no_queries_available"] = &graphql.Field{Type: graphql.NewNonNull(graphql.String)}
 	}
 	for _, t := range b.tables {
-		n := t.Names
-		desc := fmt.Sprintf("fetch data from the table: %q", t.Meta.Info.Name.Name)
+		n, custom := t.Names, t.Meta.Config.CustomRootFields
+		desc := "fetch data from the table: " + t.quotedName()
 		root[n.Select] = &graphql.Field{
 			Type:        nonNullList(b.objs[n.Object]),
 			Args:        b.listArgs(t),
-			Description: desc,
+			Description: rootFieldDescription(custom.Select, desc),
 		}
 		root[n.SelectAggregate] = &graphql.Field{
 			Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
 			Args:        b.listArgs(t),
-			Description: fmt.Sprintf("fetch aggregated fields from the table: %q", t.Meta.Info.Name.Name),
+			Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
 		}
 		if t.PrimaryKey != nil {
 			args := graphql.FieldConfigArgument{}
@@ -45,7 +45,7 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 			root[n.SelectByPk] = &graphql.Field{
 				Type:        b.objs[n.Object],
 				Args:        args,
-				Description: desc + " using primary key columns",
+				Description: rootFieldDescription(custom.SelectByPk, desc+" using primary key columns"),
 			}
 		}
 	}
@@ -56,6 +56,15 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// rootFieldDescription is a table root field's description: the comment
+// of its custom_root_fields entry ("" for none), else the generated one.
+func rootFieldDescription(custom metadata.RootField, generated string) string {
+	if custom.Comment != nil {
+		return *custom.Comment
+	}
+	return generated
 }
 
 func nonNullList(t graphql.Type) graphql.Type {
@@ -147,7 +156,7 @@ func (b *builder) listArgs(t *Table) graphql.FieldConfigArgument {
 // thunks, so declaration order does not matter.
 func (b *builder) tableTypes(t *Table) {
 	n := t.Names
-	tableName := t.Meta.Info.Name.Name
+	tableName := t.quotedName()
 
 	cols := graphql.EnumValueConfigMap{}
 	for _, c := range t.Columns {
@@ -156,13 +165,13 @@ func (b *builder) tableTypes(t *Table) {
 	if len(cols) > 0 {
 		b.enums[n.SelectColumn] = graphql.NewEnum(graphql.EnumConfig{
 			Name: n.SelectColumn, Values: cols,
-			Description: fmt.Sprintf("select columns of table %q", tableName),
+			Description: "select columns of table " + tableName,
 		})
 	}
 
 	b.inputs[n.BoolExp] = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        n.BoolExp,
-		Description: fmt.Sprintf("Boolean expression to filter rows from the table %q. All fields are combined with a logical 'AND'.", tableName),
+		Description: "Boolean expression to filter rows from the table " + tableName + ". All fields are combined with a logical 'AND'.",
 		Fields: graphql.InputObjectConfigFieldMapThunk(func() graphql.InputObjectConfigFieldMap {
 			self := b.inputs[n.BoolExp]
 			f := graphql.InputObjectConfigFieldMap{
@@ -183,7 +192,7 @@ func (b *builder) tableTypes(t *Table) {
 	})
 	b.inputs[n.OrderBy] = graphql.NewInputObject(graphql.InputObjectConfig{
 		Name:        n.OrderBy,
-		Description: fmt.Sprintf("Ordering options when selecting data from %q.", tableName),
+		Description: "Ordering options when selecting data from " + tableName + ".",
 		Fields: graphql.InputObjectConfigFieldMapThunk(func() graphql.InputObjectConfigFieldMap {
 			f := graphql.InputObjectConfigFieldMap{}
 			for _, c := range t.Columns {
@@ -201,7 +210,7 @@ func (b *builder) tableTypes(t *Table) {
 
 	b.objs[n.Object] = graphql.NewObject(graphql.ObjectConfig{
 		Name:        n.Object,
-		Description: tableDescription(t),
+		Description: t.description(),
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
 			f := graphql.Fields{}
 			for _, c := range t.Columns {
@@ -209,12 +218,16 @@ func (b *builder) tableTypes(t *Table) {
 				if !c.Info.Nullable {
 					typ = graphql.NewNonNull(typ)
 				}
-				f[c.Field] = &graphql.Field{Type: typ, Args: columnFieldArgs(c), Description: c.Info.Comment}
+				f[c.Field] = &graphql.Field{Type: typ, Args: columnFieldArgs(c), Description: c.Description}
 			}
 			for _, r := range t.Relationships {
 				target := b.objs[r.Target.Names.Object]
 				if r.Meta.Kind == metadata.ObjectRel {
-					f[r.Field] = &graphql.Field{Type: target, Description: orDefault(r.Meta.Comment, "An object relationship")}
+					var typ graphql.Output = target
+					if r.nonNull(t) {
+						typ = graphql.NewNonNull(target)
+					}
+					f[r.Field] = &graphql.Field{Type: typ, Description: orDefault(r.Meta.Comment, "An object relationship")}
 					continue
 				}
 				f[r.Field] = &graphql.Field{Type: nonNullList(target), Args: b.listArgs(r.Target), Description: orDefault(r.Meta.Comment, "An array relationship")}
@@ -233,16 +246,44 @@ func (b *builder) tableTypes(t *Table) {
 	b.aggregateTypes(t)
 }
 
-func tableDescription(t *Table) string {
-	if t.Meta.Info.Comment != "" {
+// description is the description of t's row type, as Hasura builds it:
+// the configuration's comment ("" for none), else the database comment,
+// else a generated one.
+func (t *Table) description() string {
+	switch {
+	case t.Meta.Config.Comment != nil:
+		return *t.Meta.Config.Comment
+	case t.Meta.Info.Comment != "":
 		return t.Meta.Info.Comment
 	}
-	return fmt.Sprintf("columns and relationships of %q", t.Meta.Info.Name.Name)
+	return "columns and relationships of " + t.quotedName()
+}
+
+// nonNull reports whether the object relationship r of owner is a
+// non-null field, by Hasura's rule: only a relationship that follows a
+// foreign key of owner's own columns, all of them NOT NULL, always finds a
+// row. Manual relationships and those following a key of the target
+// table are nullable.
+func (r *Relationship) nonNull(owner *Table) bool {
+	if r.Meta.Manual || r.Meta.InsertOrder != metadata.InsertBeforeParent {
+		return false
+	}
+	for _, p := range r.Meta.Mapping {
+		if c := owner.Meta.Info.Column(p.From); c == nil || c.Nullable {
+			return false
+		}
+	}
+	return true
+}
+
+// quotedName is how Hasura writes t's name in descriptions.
+func (t *Table) quotedName() string {
+	return quotedName(t.Meta.Info.Name.Schema, t.Meta.Info.Name.Name)
 }
 
 func (b *builder) aggregateTypes(t *Table) {
 	n := t.Names
-	tableName := t.Meta.Info.Name.Name
+	tableName := t.quotedName()
 	fields := graphql.Fields{}
 	countArgs := graphql.FieldConfigArgument{"distinct": {Type: graphql.Boolean}}
 	if e, ok := b.enums[n.SelectColumn]; ok {
@@ -270,11 +311,11 @@ func (b *builder) aggregateTypes(t *Table) {
 	}
 	aggFields := graphql.NewObject(graphql.ObjectConfig{
 		Name: n.AggregateFields, Fields: fields,
-		Description: fmt.Sprintf("aggregate fields of %q", tableName),
+		Description: "aggregate fields of " + tableName,
 	})
 	b.objs[n.Aggregate] = graphql.NewObject(graphql.ObjectConfig{
 		Name:        n.Aggregate,
-		Description: fmt.Sprintf("aggregated selection of %q", tableName),
+		Description: "aggregated selection of " + tableName,
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
 			return graphql.Fields{
 				"aggregate": {Type: aggFields},

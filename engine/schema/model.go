@@ -129,6 +129,9 @@ type Column struct {
 	Info   *catalog.Column
 	Type   *catalog.Type
 	Scalar Scalar
+	// Description is the column_config comment ("" for none), else the
+	// database comment.
+	Description string
 }
 
 // Relationship is an exposed relationship whose target is exposed too.

@@ -56,8 +56,9 @@ func TestNamesFor(t *testing.T) {
 }
 
 func TestColumnFieldName(t *testing.T) {
+	comment := "only a comment"
 	tb := &metadata.Table{Config: metadata.TableConfig{
-		ColumnConfig:      map[string]metadata.ColumnConfig{"joined_at": {CustomName: "joinedAt"}, "note": {Comment: "only a comment"}},
+		ColumnConfig:      map[string]metadata.ColumnConfig{"joined_at": {CustomName: "joinedAt"}, "note": {Comment: &comment}},
 		CustomColumnNames: map[string]string{"old": "legacyName"},
 	}}
 	for column, want := range map[string]string{"joined_at": "joinedAt", "note": "note", "old": "legacyName", "id": "id"} {

@@ -124,7 +124,7 @@ func (b *builder) aggregateOrderBy(t *Table) *graphql.InputObject {
 	if in, ok := b.inputs[name]; ok {
 		return in
 	}
-	tableName := quotedName(t.Meta.Info.Name.Schema, t.Meta.Info.Name.Name)
+	tableName := t.quotedName()
 	fields := graphql.InputObjectConfigFieldMap{"count": {Type: b.orderBy}}
 	for _, op := range aggregateOps {
 		cols, ok := AggregateOpColumns(t, op.name)
@@ -133,7 +133,7 @@ func (b *builder) aggregateOrderBy(t *Table) *graphql.InputObject {
 		}
 		colFields := graphql.InputObjectConfigFieldMap{}
 		for _, c := range cols {
-			colFields[c.Field] = &graphql.InputObjectFieldConfig{Type: b.orderBy, Description: c.Info.Comment}
+			colFields[c.Field] = &graphql.InputObjectFieldConfig{Type: b.orderBy, Description: c.Description}
 		}
 		fields[b.naming.Field(op.name)] = &graphql.InputObjectFieldConfig{Type: graphql.NewInputObject(graphql.InputObjectConfig{
 			Name:        AggregateOpOrderByName(t, op.name),
