@@ -1,6 +1,7 @@
 package metadataapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/trellis-gql/trellis/engine/pgtest"
@@ -127,4 +128,15 @@ func TestDescriptionsFromMetadata(t *testing.T) {
 				`"object_relationships":[{"name":"article","using":{"foreign_key_constraint_on":{"columns":["article_title","article_author"]}}}]}],` +
 				`"configuration":{"connection_info":{"database_url":{"from_env":"HASURA_GRAPHQL_DATABASE_URL"}}}}]}`},
 	})
+	// Mutation root fields take their comments too.
+	_, got := e.post(t, "/v1/graphql", `{"query":"{ __type(name: \"mutation_root\") { fields { name description } } }"}`)
+	for _, want := range []string{
+		`{"name":"add_writers","description":"Adds writers"}`,
+		`{"name":"delete_author","description":"delete data from the table: \"author\""}`,
+		`{"name":"delete_extra_note","description":"delete data from the table: \"extra.note\""}`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("mutation_root lacks %s:\n%s", want, got)
+		}
+	}
 }

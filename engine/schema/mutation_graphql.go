@@ -50,38 +50,39 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 		}
 		return args
 	}
+	crf := t.Meta.Config.CustomRootFields
 	if info.Insertable {
 		insert := b.inputs[m.InsertInput]
 		fields[m.Insert] = &graphql.Field{
 			Type:        resp,
-			Description: fmt.Sprintf("insert data into the table: %q", label),
+			Description: rootFieldDescription(crf.Insert, fmt.Sprintf("insert data into the table: %q", label)),
 			Args:        onConflict(graphql.FieldConfigArgument{"objects": arg("objects", graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(insert))), "the rows to be inserted")}),
 		}
 		fields[m.InsertOne] = &graphql.Field{
 			Type:        row,
-			Description: fmt.Sprintf("insert a single row into the table: %q", label),
+			Description: rootFieldDescription(crf.InsertOne, fmt.Sprintf("insert a single row into the table: %q", label)),
 			Args:        onConflict(graphql.FieldConfigArgument{"object": arg("object", graphql.NewNonNull(insert), "the row to be inserted")}),
 		}
 	}
 	if info.Updatable {
 		args := b.updateOperatorArgs(t)
 		args["where"] = arg("where", graphql.NewNonNull(b.inputs[t.Names.BoolExp]), "filter the rows which have to be updated")
-		fields[m.Update] = &graphql.Field{Type: resp, Args: args, Description: fmt.Sprintf("update data of the table: %q", label)}
+		fields[m.Update] = &graphql.Field{Type: resp, Args: args, Description: rootFieldDescription(crf.Update, fmt.Sprintf("update data of the table: %q", label))}
 		if t.PrimaryKey != nil {
 			args := b.updateOperatorArgs(t)
 			args[b.naming.Field("pk_columns")] = arg("pk_columns", graphql.NewNonNull(b.inputs[m.PkColumns]), "")
-			fields[m.UpdateByPk] = &graphql.Field{Type: row, Args: args, Description: fmt.Sprintf("update single row of the table: %q", label)}
+			fields[m.UpdateByPk] = &graphql.Field{Type: row, Args: args, Description: rootFieldDescription(crf.UpdateByPk, fmt.Sprintf("update single row of the table: %q", label))}
 		}
 		fields[m.UpdateMany] = &graphql.Field{
 			Type:        graphql.NewList(resp),
-			Description: fmt.Sprintf("update multiples rows of table: %q", label),
+			Description: rootFieldDescription(crf.UpdateMany, fmt.Sprintf("update multiples rows of table: %q", label)),
 			Args:        graphql.FieldConfigArgument{"updates": arg("updates", graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(b.inputs[m.Updates]))), "updates to execute, in order")},
 		}
 	}
 	if info.Deletable {
 		fields[m.Delete] = &graphql.Field{
 			Type:        resp,
-			Description: fmt.Sprintf("delete data from the table: %q", label),
+			Description: rootFieldDescription(crf.Delete, fmt.Sprintf("delete data from the table: %q", label)),
 			Args:        graphql.FieldConfigArgument{"where": arg("where", graphql.NewNonNull(b.inputs[t.Names.BoolExp]), "filter the rows which have to be deleted")},
 		}
 		if t.PrimaryKey != nil {
@@ -89,7 +90,7 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(b.columnType(c.Scalar))}
 			}
-			fields[m.DeleteByPk] = &graphql.Field{Type: row, Args: args, Description: fmt.Sprintf("delete single row from the table: %q", label)}
+			fields[m.DeleteByPk] = &graphql.Field{Type: row, Args: args, Description: rootFieldDescription(crf.DeleteByPk, fmt.Sprintf("delete single row from the table: %q", label))}
 		}
 	}
 }
