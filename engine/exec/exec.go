@@ -63,8 +63,35 @@ func (db *DB) Close() { db.Pool.Close() }
 
 // QueryJSON runs a statement that returns one row and returns the raw bytes
 // of each of its columns (nil for SQL NULL).
-func (db *DB) QueryJSON(ctx context.Context, st *sqlgen.Statement) ([][]byte, error) {
-	rows, err := db.Pool.Query(ctx, st.SQL, st.Args...)
+//
+// With a session, hasura.user is set to it first, in the same round trip
+// and the same implicit transaction (a pipelined batch ends in one Sync),
+// so that views, functions and row-level security policies can read the
+// session with current_setting('hasura.user') on reads as on mutations.
+func (db *DB) QueryJSON(ctx context.Context, session string, st *sqlgen.Statement) ([][]byte, error) {
+	if session == "" {
+		return firstRow(db.Pool.Query(ctx, st.SQL, st.Args...))
+	}
+	batch := &pgx.Batch{}
+	batch.Queue(setSession, session)
+	batch.Queue(st.SQL, st.Args...)
+	br := db.Pool.SendBatch(ctx, batch)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		return nil, Translate(err)
+	}
+	out, err := firstRow(br.Query())
+	if err != nil {
+		return nil, err
+	}
+	if err := br.Close(); err != nil {
+		return nil, Translate(err)
+	}
+	return out, nil
+}
+
+// firstRow reads the columns of the one row a statement returns.
+func firstRow(rows pgx.Rows, err error) ([][]byte, error) {
 	if err != nil {
 		return nil, Translate(err)
 	}

@@ -182,19 +182,20 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		}
 		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
 	}
-	cp, err := e.compile(snap, sc, role, req, vars, sessionJSON(role, req.SessionVars))
+	session := sessionJSON(role, req.SessionVars)
+	cp, err := e.compile(snap, sc, role, req, vars, session)
 	if err != nil {
 		return nil, err
 	}
 	doc, op := cp.doc, cp.op
 	var cols, written [][]byte
 	if st := cp.stmt; st != nil {
-		if cols, err = e.db.QueryJSON(ctx, st); err != nil {
+		if cols, err = e.db.QueryJSON(ctx, session, st); err != nil {
 			return nil, err
 		}
 	}
 	if len(cp.mutations) > 0 {
-		if written, err = e.db.Mutate(ctx, sessionJSON(role, req.SessionVars), cp.mutations); err != nil {
+		if written, err = e.db.Mutate(ctx, session, cp.mutations); err != nil {
 			return nil, err
 		}
 	}

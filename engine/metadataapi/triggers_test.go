@@ -45,3 +45,20 @@ func TestUpsertOnVanishedConstraint(t *testing.T) {
 			`{"errors":[{"extensions":{"path":"$.selectionSet.insert_tag.args.objects","code":"constraint-error"},"message":"constraint \"tag_name_key\" for table \"tag\" does not exist"}]}`),
 	})
 }
+
+// TestSessionOnReads: queries see the session in hasura.user too (views,
+// functions and row-level security can use it), as Hasura does only for
+// mutations.
+func TestSessionOnReads(t *testing.T) {
+	e := startEngine(t, pgtest.NewDatabase(t))
+	e.must(t, "/v2/query", `{"type":"run_sql","args":{"sql":"`+
+		`CREATE TABLE item (id int PRIMARY KEY, owner text NOT NULL); INSERT INTO item VALUES (1, 'ann'), (2, 'bo'); `+
+		`CREATE VIEW my_item AS SELECT * FROM item WHERE owner = current_setting('hasura.user', true)::json->>'x-hasura-user-id'"}}`, rqCmdOk)
+	e.must(t, "/v1/metadata", `{"type":"pg_track_table","args":{"table":"my_item"}}`, rqSuccess)
+	rqRun(t, e, []rqCase{
+		{name: "the view reads the session", path: "/v1/graphql", hdr: map[string]string{"X-Hasura-User-Id": "bo"},
+			body: `{"query":"{ my_item { id owner } }"}`, want: `{"data":{"my_item":[{"id":2,"owner":"bo"}]}}`},
+		{name: "another session", path: "/v1/graphql", hdr: map[string]string{"X-Hasura-User-Id": "ann"},
+			body: `{"query":"{ my_item { id owner } }"}`, want: `{"data":{"my_item":[{"id":1,"owner":"ann"}]}}`},
+	})
+}
