@@ -30,8 +30,8 @@ const exampleDir = "../../examples/tutoring"
 // testServer is Trellis serving the tutoring example over a fresh database.
 type testServer struct {
 	URL string
-	// statements counts the statements the engine's pool has run.
-	statements      *atomic.Int64
+	// roundTrips counts the round trips the engine's pool has made.
+	roundTrips      *atomic.Int64
 	inconsistencies []metadata.Inconsistency
 	engine          *gql.Engine
 }
@@ -113,10 +113,11 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	count.Store(0)
-	return &testServer{URL: ts.URL, statements: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine}
+	return &testServer{URL: ts.URL, roundTrips: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine}
 }
 
-// countingTracer counts the statements a pool sends.
+// countingTracer counts the round trips a pool makes: each statement sent
+// on its own, and each pipelined batch (however many statements it holds).
 type countingTracer struct{ n *atomic.Int64 }
 
 func (c countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
@@ -125,6 +126,15 @@ func (c countingTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.
 }
 
 func (countingTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c countingTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
+	c.n.Add(1)
+	return ctx
+}
+
+func (countingTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+
+func (countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData) {}
 
 // post sends a body to /v1/graphql and returns the status and body.
 func (s *testServer) post(t *testing.T, body string, headers map[string]string) (int, string) {
