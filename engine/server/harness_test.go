@@ -102,7 +102,14 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := gql.LoadSnapshot(ctx, db.Pool, md)
+	var snap *gql.Snapshot
+	var version int64
+	if opts.metadataAPI {
+		// The metadata APIs need the catalog Boot creates.
+		snap, version, err = metadataapi.Boot(ctx, db, md)
+	} else {
+		snap, err = gql.LoadSnapshot(ctx, db.Pool, md)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,6 +122,7 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	var api *metadataapi.API
 	if opts.metadataAPI {
 		api = metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
+		api.SetVersion(version)
 	}
 	srv := server.New(server.Config{
 		Auth:           newAuth(t, authCfg),
