@@ -151,8 +151,10 @@ func checkModes(cfg Config) error {
 	return nil
 }
 
-// JWTSet reports whether JWT mode is on; AuthHookSet whether webhook mode is.
-func (a *Authenticator) JWTSet() bool      { return len(a.jwts) > 0 }
+// JWTSet reports whether JWT mode is on.
+func (a *Authenticator) JWTSet() bool { return len(a.jwts) > 0 }
+
+// AuthHookSet reports whether webhook mode is on.
 func (a *Authenticator) AuthHookSet() bool { return a.hook != nil }
 
 // JWTInfo describes each JWT configuration's claims location as

@@ -89,7 +89,9 @@ func with(m map[string]any, k string, v any) map[string]any {
 	return m
 }
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 // authCase is one request and the exact answer expected.
 type authCase struct {
