@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"github.com/trellis-gql/trellis/engine/gql"
 	"log/slog"
@@ -15,6 +16,11 @@ type serveConfig struct {
 	DatabaseURL      string
 	MetadataDir      string
 	AdminSecret      string
+	JWTSecret        string // one HASURA_GRAPHQL_JWT_SECRET JSON object
+	JWTSecrets       string // a JSON array of them (HASURA_GRAPHQL_JWT_SECRETS)
+	AuthHook         string
+	AuthHookMode     string
+	UnauthorizedRole string
 	Host             string
 	Port             int
 	EnableConsole    bool
@@ -40,6 +46,11 @@ var settings = []setting{
 	{"database-url", []string{"TRELLIS_DATABASE_URL", "HASURA_GRAPHQL_DATABASE_URL", "DATABASE_URL"}, "PostgreSQL connection URL"},
 	{"metadata-dir", []string{"TRELLIS_METADATA_DIR", "HASURA_GRAPHQL_METADATA_DIR"}, "Hasura v3 metadata directory to load at start"},
 	{"admin-secret", []string{"TRELLIS_ADMIN_SECRET", "HASURA_GRAPHQL_ADMIN_SECRET"}, "admin secret; without one every request is admin"},
+	{"jwt-secret", []string{"TRELLIS_JWT_SECRET", "HASURA_GRAPHQL_JWT_SECRET"}, "JWT mode: Hasura's JSON configuration ({\"type\":\"HS256\",\"key\":\"...\"} or {\"jwk_url\":\"...\"}, claims_namespace, claims_map, audience, issuer, allowed_skew, header)"},
+	{"jwt-secrets", []string{"TRELLIS_JWT_SECRETS", "HASURA_GRAPHQL_JWT_SECRETS"}, "JWT mode with several configurations: a JSON array of them, told apart by issuer or token location"},
+	{"auth-hook", []string{"TRELLIS_AUTH_HOOK", "HASURA_GRAPHQL_AUTH_HOOK"}, "webhook mode: the URL asked for each request's session variables"},
+	{"auth-hook-mode", []string{"TRELLIS_AUTH_HOOK_MODE", "HASURA_GRAPHQL_AUTH_HOOK_MODE"}, "GET (the client's headers forwarded) or POST (headers and request as JSON)"},
+	{"unauthorized-role", []string{"TRELLIS_UNAUTHORIZED_ROLE", "HASURA_GRAPHQL_UNAUTHORIZED_ROLE"}, "role of requests without credentials (needs an admin secret; not with a webhook)"},
 	{"host", []string{"TRELLIS_SERVER_HOST", "HASURA_GRAPHQL_SERVER_HOST"}, "address to listen on"},
 	{"port", []string{"TRELLIS_SERVER_PORT", "HASURA_GRAPHQL_SERVER_PORT"}, "port to listen on"},
 	{"enable-console", []string{"TRELLIS_ENABLE_CONSOLE", "HASURA_GRAPHQL_ENABLE_CONSOLE"}, "serve the GraphiQL console at /console"},
@@ -66,6 +77,11 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", "", help("database-url"))
 	fs.StringVar(&c.MetadataDir, "metadata-dir", "", help("metadata-dir"))
 	fs.StringVar(&c.AdminSecret, "admin-secret", "", help("admin-secret"))
+	fs.StringVar(&c.JWTSecret, "jwt-secret", "", help("jwt-secret"))
+	fs.StringVar(&c.JWTSecrets, "jwt-secrets", "", help("jwt-secrets"))
+	fs.StringVar(&c.AuthHook, "auth-hook", "", help("auth-hook"))
+	fs.StringVar(&c.AuthHookMode, "auth-hook-mode", "GET", help("auth-hook-mode"))
+	fs.StringVar(&c.UnauthorizedRole, "unauthorized-role", "", help("unauthorized-role"))
 	fs.StringVar(&c.Host, "host", "0.0.0.0", help("host"))
 	fs.IntVar(&c.Port, "port", 8080, help("port"))
 	fs.BoolVar(&c.EnableConsole, "enable-console", true, help("enable-console"))
@@ -108,6 +124,25 @@ func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
 		return fmt.Errorf("port %d is out of range", c.Port)
 	}
 	return nil
+}
+
+// jwtSecrets lists the JWT configurations: --jwt-secret, then the
+// elements of --jwt-secrets.
+func (c *serveConfig) jwtSecrets() ([]string, error) {
+	var out []string
+	if strings.TrimSpace(c.JWTSecret) != "" {
+		out = append(out, c.JWTSecret)
+	}
+	if strings.TrimSpace(c.JWTSecrets) != "" {
+		var list []json.RawMessage
+		if err := json.Unmarshal([]byte(c.JWTSecrets), &list); err != nil {
+			return nil, fmt.Errorf("jwt-secrets must be a JSON array of JWT configurations: %w", err)
+		}
+		for _, s := range list {
+			out = append(out, string(s))
+		}
+	}
+	return out, nil
 }
 
 func (c *serveConfig) logLevel() slog.Level {

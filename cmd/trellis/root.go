@@ -105,8 +105,23 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	}()
 	defer listening.Wait() // before the pool closes
 
+	jwtSecrets, err := cfg.jwtSecrets()
+	if err != nil {
+		return err
+	}
+	authn, err := auth.New(ctx, auth.Config{
+		AdminSecret:      cfg.AdminSecret,
+		JWTSecrets:       jwtSecrets,
+		AuthHook:         cfg.AuthHook,
+		AuthHookMode:     cfg.AuthHookMode,
+		UnauthorizedRole: cfg.UnauthorizedRole,
+		Logger:           log,
+	})
+	if err != nil {
+		return fmt.Errorf("authentication: %w", err)
+	}
 	srv := server.New(server.Config{
-		Auth:             auth.New(auth.Config{AdminSecret: cfg.AdminSecret}),
+		Auth:             authn,
 		AdminSecretSet:   cfg.AdminSecret != "",
 		Engine:           engine,
 		Metadata:         api,

@@ -28,6 +28,16 @@ const (
 	Unexpected          Code = "unexpected"
 )
 
+// Hasura's authentication error codes, besides access-denied, invalid-jwt
+// and invalid-headers.
+const (
+	InvalidParams Code = "invalid-params"
+	// JWTInvalidClaims and JWTMissingRoleClaims report a verified JWT
+	// whose Hasura claims are unusable.
+	JWTInvalidClaims     Code = "jwt-invalid-claims"
+	JWTMissingRoleClaims Code = "jwt-missing-role-claims"
+)
+
 // Error is a coded error with the JSON path into the request where it arose,
 // such as "$.selectionSet.author.args.where".
 type Error struct {

@@ -43,7 +43,11 @@ func startEngineWith(t testing.TB, dsn string, onReload func(int64)) *engine {
 	api.SetVersion(version)
 	done := make(chan struct{})
 	go func() { defer close(done); api.Listen(ctx) }()
-	srv := server.New(server.Config{Auth: auth.New(auth.Config{}), Engine: eng, Metadata: api, Version: "v-test"})
+	authn, err := auth.New(ctx, auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(server.Config{Auth: authn, Engine: eng, Metadata: api, Version: "v-test"})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ts.Close()

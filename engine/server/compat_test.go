@@ -314,7 +314,7 @@ func newCompatServer(t *testing.T) string {
 	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
 	api.SetVersion(version)
 	srv := server.New(server.Config{
-		Auth:     auth.New(auth.Config{}),
+		Auth:     newAuth(t, auth.Config{}),
 		Engine:   engine,
 		Metadata: api,
 		Version:  "v-test",

@@ -14,7 +14,7 @@ import (
 // origin, and the preflight answer.
 func TestCORS(t *testing.T) {
 	serve := func(c server.CORS) *httptest.Server {
-		srv := server.New(server.Config{Auth: auth.New(auth.Config{}), Version: "v-test", CORS: c})
+		srv := server.New(server.Config{Auth: newAuth(t, auth.Config{}), Version: "v-test", CORS: c})
 		ts := httptest.NewServer(srv.Handler())
 		t.Cleanup(ts.Close)
 		return ts

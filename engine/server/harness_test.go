@@ -18,6 +18,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/pgtest"
 	"github.com/trellis-gql/trellis/engine/server"
 	"github.com/trellis-gql/trellis/metadata"
@@ -38,7 +39,12 @@ type testServer struct {
 
 type serverOptions struct {
 	adminSecret string
-	extraSQL    []string // files applied after the example's migration
+	// auth configures authentication beyond the admin secret (JWT,
+	// webhook, unauthorized role); its AdminSecret is adminSecret.
+	auth     auth.Config
+	extraSQL []string // files applied after the example's migration
+	// metadataAPI serves /v1/metadata, /v1/query and /v2/query too.
+	metadataAPI bool
 	// stringify turns on StringifyNumeric.
 	stringify bool
 	// naming is the default naming convention ("" is hasura-default).
@@ -96,7 +102,14 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := gql.LoadSnapshot(ctx, db.Pool, md)
+	var snap *gql.Snapshot
+	var version int64
+	if opts.metadataAPI {
+		// The metadata APIs need the catalog Boot creates.
+		snap, version, err = metadataapi.Boot(ctx, db, md)
+	} else {
+		snap, err = gql.LoadSnapshot(ctx, db.Pool, md)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,16 +117,35 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 		t.Fatalf("example metadata is inconsistent: %+v", snap.Model.Inconsistencies)
 	}
 	engine := gql.New(db, snap, gql.Options{StringifyNumeric: opts.stringify, DefaultNamingConvention: opts.naming})
+	authCfg := opts.auth
+	authCfg.AdminSecret = opts.adminSecret
+	var api *metadataapi.API
+	if opts.metadataAPI {
+		api = metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
+		api.SetVersion(version)
+	}
 	srv := server.New(server.Config{
-		Auth:          auth.New(auth.Config{AdminSecret: opts.adminSecret}),
-		Engine:        engine,
-		Version:       "v-test",
-		EnableConsole: true,
+		Auth:           newAuth(t, authCfg),
+		Metadata:       api,
+		AdminSecretSet: opts.adminSecret != "",
+		Engine:         engine,
+		Version:        "v-test",
+		EnableConsole:  true,
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	count.Store(0)
 	return &testServer{URL: ts.URL, roundTrips: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine}
+}
+
+// newAuth returns an Authenticator or fails the test.
+func newAuth(t testing.TB, cfg auth.Config) *auth.Authenticator {
+	t.Helper()
+	a, err := auth.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // countingTracer counts the round trips a pool makes: each statement sent
@@ -139,7 +171,13 @@ func (countingTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEn
 // post sends a body to /v1/graphql and returns the status and body.
 func (s *testServer) post(t *testing.T, body string, headers map[string]string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.URL+"/v1/graphql", strings.NewReader(body))
+	return s.send(t, http.MethodPost, "/v1/graphql", body, headers)
+}
+
+// send sends a request to path and returns the status and body.
+func (s *testServer) send(t *testing.T, method, path, body string, headers map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/metadataapi"
 )
@@ -23,15 +24,27 @@ func (s *Server) metadataHandler(ep metadataapi.Endpoint) http.HandlerFunc {
 			writeMetadataError(w, status, "$", "could not read the request body", string(gqlerr.BadRequest))
 			return
 		}
-		sess, err := s.cfg.Auth.Authenticate(r.Header)
-		if err != nil {
-			e := gqlerr.As(err)
-			writeMetadataError(w, http.StatusUnauthorized, e.Path, e.Message, string(e.Code))
+		sess, ok := s.authenticateMetadata(w, r)
+		if !ok {
 			return
 		}
 		status, resp := s.cfg.Metadata.Handle(r.Context(), ep, body, sess.IsAdmin())
 		writeJSON(w, status, resp)
 	}
+}
+
+// authenticateMetadata authenticates a request to the metadata and query
+// APIs, answering Hasura's error and status itself when that fails. Only
+// the session's admin role matters there: a JWT whose role is admin is
+// admin, as in Hasura.
+func (s *Server) authenticateMetadata(w http.ResponseWriter, r *http.Request) (auth.Session, bool) {
+	sess, err := s.cfg.Auth.Authenticate(r.Context(), auth.Request{Header: r.Header})
+	if err != nil {
+		e := gqlerr.As(err)
+		writeMetadataError(w, auth.HTTPStatus(err), e.Path, e.Message, string(e.Code))
+		return auth.Session{}, false
+	}
+	return sess, true
 }
 
 func writeMetadataError(w http.ResponseWriter, status int, path, msg, code string) {
@@ -47,9 +60,9 @@ func (s *Server) config(w http.ResponseWriter, _ *http.Request) {
 		"is_function_permissions_inferred":     true,
 		"is_remote_schema_permissions_enabled": false,
 		"is_admin_secret_set":                  s.cfg.AdminSecretSet,
-		"is_auth_hook_set":                     false,
-		"is_jwt_set":                           false,
-		"jwt":                                  []any{},
+		"is_auth_hook_set":                     s.cfg.Auth.AuthHookSet(),
+		"is_jwt_set":                           s.cfg.Auth.JWTSet(),
+		"jwt":                                  s.cfg.Auth.JWTInfo(),
 		"console_assets_dir":                   nil,
 		"is_allow_list_enabled":                false,
 		"live_queries":                         map[string]any{"batch_size": 100, "refetch_delay": 1},
@@ -68,10 +81,8 @@ func (s *Server) pgDump(w http.ResponseWriter, r *http.Request) {
 		writeMetadataError(w, http.StatusBadRequest, "$", "could not read the request body", string(gqlerr.BadRequest))
 		return
 	}
-	sess, err := s.cfg.Auth.Authenticate(r.Header)
-	if err != nil {
-		e := gqlerr.As(err)
-		writeMetadataError(w, http.StatusUnauthorized, e.Path, e.Message, string(e.Code))
+	sess, ok := s.authenticateMetadata(w, r)
+	if !ok {
 		return
 	}
 	status, ctype, out := s.cfg.Metadata.PGDump(r.Context(), body, sess.IsAdmin())

@@ -23,7 +23,8 @@ type Config struct {
 	// those routes out.
 	Metadata *metadataapi.API
 	Logger   *slog.Logger
-	// AdminSecretSet is reported by /v1alpha1/config.
+	// AdminSecretSet is reported by /v1alpha1/config (as are the JWT and
+	// webhook modes, which Auth knows).
 	AdminSecretSet bool
 	// Version is reported by /v1/version.
 	Version string
@@ -126,7 +127,7 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, buf.Bytes())
 		return
 	}
-	sess, err := s.cfg.Auth.Authenticate(r.Header)
+	sess, err := s.cfg.Auth.Authenticate(r.Context(), auth.Request{Header: r.Header, Body: body})
 	if err != nil {
 		writeError(&buf, err, false)
 		writeJSON(w, http.StatusOK, buf.Bytes())
