@@ -27,17 +27,21 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 	for _, t := range b.tables {
 		n, custom := t.Names, t.Meta.Config.CustomRootFields
 		desc := "fetch data from the table: " + t.quotedName()
-		root[n.Select] = &graphql.Field{
-			Type:        nonNullList(b.objs[n.Object]),
-			Args:        b.listArgs(t),
-			Description: rootFieldDescription(custom.Select, desc),
+		if t.HasRoot(RootSelect) {
+			root[n.Select] = &graphql.Field{
+				Type:        nonNullList(b.objs[n.Object]),
+				Args:        b.listArgs(t),
+				Description: rootFieldDescription(custom.Select, desc),
+			}
 		}
-		root[n.SelectAggregate] = &graphql.Field{
-			Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
-			Args:        b.listArgs(t),
-			Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
+		if t.HasRoot(RootSelectAggregate) {
+			root[n.SelectAggregate] = &graphql.Field{
+				Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
+				Args:        b.listArgs(t),
+				Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
+			}
 		}
-		if t.PrimaryKey != nil {
+		if t.HasRoot(RootSelectByPk) {
 			args := graphql.FieldConfigArgument{}
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(b.scalar(c.Scalar))}
@@ -232,7 +236,7 @@ func (b *builder) tableTypes(t *Table) {
 				}
 				f[r.Field] = &graphql.Field{Type: nonNullList(target), Args: b.listArgs(r.Target), Description: orDefault(r.Meta.Comment, "An array relationship")}
 				agg := b.naming.RelAggregateFieldName(r.Field)
-				if _, clash := f[agg]; !clash {
+				if _, clash := f[agg]; !clash && r.Target.Aggregatable() {
 					f[agg] = &graphql.Field{
 						Type: graphql.NewNonNull(b.objs[r.Target.Names.Aggregate]), Args: b.listArgs(r.Target),
 						Description: orDefault(r.Meta.Comment, "An aggregate relationship"),
