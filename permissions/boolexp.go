@@ -72,6 +72,30 @@ func (Exists) isBoolExp()  {}
 // columnOps are the column comparison operators.
 var columnOps = map[string]bool{"_ceq": true, "_cne": true, "_cgt": true, "_clt": true, "_cgte": true, "_clte": true}
 
+// operatorName spells an operator or connective the default way: Hasura
+// also accepts $eq for _eq, $and for _and, and so on.
+func operatorName(s string) string {
+	if strings.HasPrefix(s, "$") {
+		return "_" + s[1:]
+	}
+	return s
+}
+
+// knownOps are the comparison operators a permission may use.
+var knownOps = func() map[string]bool {
+	m := map[string]bool{}
+	for _, op := range strings.Fields(`_eq _neq _gt _lt _gte _lte _in _nin _like _nlike _ilike _nilike
+		_similar _nsimilar _regex _nregex _iregex _niregex _is_null _contains _contained_in _has_key
+		_has_keys_any _has_keys_all _st_contains _st_crosses _st_equals _st_intersects _st_overlaps
+		_st_touches _st_within _ancestor _descendant _matches _matches_fulltext`) {
+		m[op] = true
+	}
+	for op := range columnOps {
+		m[op] = true
+	}
+	return m
+}()
+
 // SessionVariable returns the lower-cased name of the session variable a
 // string names, or "" when it names none (Hasura: an x-hasura- prefix, any
 // case).
@@ -96,7 +120,7 @@ func (c *compiler) boolExp(n *node, t *metadata.Table) (BoolExp, error) {
 	var and And
 	for i, key := range n.keys {
 		val := n.vals[i]
-		e, err := c.term(key, val, t)
+		e, err := c.term(operatorName(key), val, t)
 		if err != nil {
 			return nil, err
 		}
@@ -192,6 +216,10 @@ func (c *compiler) comparisons(val *node, col *catalog.Column, t *metadata.Table
 	}
 	var and And
 	for i, op := range val.keys {
+		op = operatorName(op)
+		if !knownOps[op] {
+			return nil, fmt.Errorf("unknown operator %q", op)
+		}
 		cmp := Compare{Column: col, Op: op}
 		v := val.vals[i]
 		switch {

@@ -105,8 +105,12 @@ func (c *compiler) selectPerm(n *node, t *metadata.Table) (*Select, error) {
 
 func (c *compiler) insertPerm(n *node, t *metadata.Table) (*Insert, error) {
 	p := &Insert{BackendOnly: flag(n.get("backend_only"))}
+	cols := n.get("columns")
+	if cols == nil { // an insert permission without columns allows all
+		cols = &node{kind: 's', str: "*"}
+	}
 	var err error
-	if p.Columns, err = columns(n.get("columns"), t); err != nil {
+	if p.Columns, err = columns(cols, t); err != nil {
 		return nil, err
 	}
 	if p.Check, err = c.optBoolExp(n.get("check"), t); err != nil {

@@ -17,10 +17,13 @@ import (
 // statement's session argument, so the SQL text never holds them and the
 // plan cache can rebind them.
 
-// readable narrows rows to those the role may select from t.
-func (p *planner) readable(t *schema.Table, rows *Rows) {
+// readable narrows rows to those the role may select from t; capped
+// applies the permission's limit (Hasura does not to aggregates).
+func (p *planner) readable(t *schema.Table, rows *Rows, capped bool) {
 	rows.Where = conjoin(p.permission(t.Perm.Select.Filter), rows.Where)
-	rows.Cap = t.Perm.Select.Limit
+	if capped {
+		rows.Cap = t.Perm.Select.Limit
+	}
 }
 
 // selectFilter is the role's select filter on t as IR, nil for none.

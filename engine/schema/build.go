@@ -269,7 +269,7 @@ func (t *Table) objects() map[string]*Object {
 		}}
 
 		fieldsObj := &Object{Name: n.AggregateFields, Kind: ObjAggregateFields, Table: t, Fields: map[string]*Field{
-			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": true, "distinct": true}, Type: "Int"},
+			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": len(t.Columns) > 0, "distinct": true}, Type: "Int"},
 		}}
 		for _, op := range aggregateOps {
 			cols := aggregateColumns(t, op.numericOnly)

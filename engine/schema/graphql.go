@@ -147,13 +147,25 @@ func (b *builder) comparison(s Scalar) *graphql.InputObject {
 
 func (b *builder) listArgs(t *Table) graphql.FieldConfigArgument {
 	n := t.Names
-	return graphql.FieldConfigArgument{
-		b.naming.Field("distinct_on"): {Type: graphql.NewList(graphql.NewNonNull(b.enums[n.SelectColumn])), Description: "distinct select on columns"},
-		"limit":                       {Type: graphql.Int, Description: "limit the number of rows returned"},
-		"offset":                      {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
-		b.naming.Field("order_by"):    {Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"},
-		"where":                       {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
+	args := graphql.FieldConfigArgument{
+		"limit":  {Type: graphql.Int, Description: "limit the number of rows returned"},
+		"offset": {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
+		"where":  {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
 	}
+	// A role that reads no column has no <t>_select_column, and no
+	// <t>_order_by when nothing else orders it either.
+	if e, ok := b.enums[n.SelectColumn]; ok {
+		args[b.naming.Field("distinct_on")] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(e)), Description: "distinct select on columns"}
+	}
+	if t.orderable() {
+		args[b.naming.Field("order_by")] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"}
+	}
+	return args
+}
+
+// orderable reports whether <t>_order_by has a field for the role.
+func (t *Table) orderable() bool {
+	return len(t.Columns) > 0 || len(t.Relationships) > 0 || len(t.ComputedFields) > 0
 }
 
 // tableTypes declares a table's types; fields that refer to other tables are
