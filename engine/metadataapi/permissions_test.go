@@ -6,10 +6,11 @@ import (
 	"github.com/trellis-gql/trellis/engine/pgtest"
 )
 
-// TestSelectPermissions runs queries as roles with select permissions: a
+// TestSelectPermissions runs queries as roles with permissions: a
 // role sees only the tables, columns and root fields it is granted, its
 // row filter (with session variables) narrows every read, including
-// through relationships and where clauses, and its limit caps the rows.
+// through relationships and where clauses, and its limit caps the rows;
+// update and delete filters narrow the rows a mutation reaches.
 func TestSelectPermissions(t *testing.T) {
 	e := startEngine(t, pgtest.NewDatabase(t))
 	e.must(t, "/v2/query", fnSchema, rqCmdOk)
@@ -70,5 +71,22 @@ func TestSelectPermissions(t *testing.T) {
 		as("introspection shows the role's schema",
 			`{ __type(name: "article") { fields { name } } }`, map[string]string{"X-Hasura-Role": "reader"},
 			`{"data":{"__type":{"fields":[{"name":"title"}]}}}`),
+
+		{name: "grant update and delete", path: "/v1/metadata", body: `{"type":"bulk","args":[` +
+			`{"type":"pg_create_update_permission","args":{"table":"article","role":"user","permission":{"columns":["title"],"filter":{"author_id":"X-Hasura-User-Id"}}}},` +
+			`{"type":"pg_create_delete_permission","args":{"table":"article","role":"user","permission":{"filter":{"author_id":"X-Hasura-User-Id"}}}}]}`,
+			want: `[{"message":"success"},{"message":"success"}]`},
+		as("an update reaches only the rows of its filter",
+			`mutation { update_article(where: {}, _set: {title: "Mine"}) { affected_rows } }`, user("2"),
+			`{"data":{"update_article":{"affected_rows":1}}}`),
+		as("only the permitted columns can be set",
+			`mutation { update_article(where: {}, _set: {rating: 1}) { affected_rows } }`, user("2"),
+			`{"errors":[{"extensions":{"path":"$.selectionSet.update_article.args._set.rating","code":"validation-failed"},"message":"field 'rating' not found in type: 'article_set_input'"}]}`),
+		as("a delete reaches only the rows of its filter",
+			`mutation { delete_article(where: {}) { affected_rows } }`, user("1"),
+			`{"data":{"delete_article":{"affected_rows":2}}}`),
+		gqlCase("the admin sees what the roles did",
+			`{ article(order_by: {id: asc}) { id title } }`,
+			`{"data":{"article":[{"id":3,"title":"Mine"}]}}`),
 	})
 }
