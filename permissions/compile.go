@@ -36,7 +36,6 @@ func Compile(m *metadata.Model) *Set {
 			}
 		}
 	}
-	s.inherit(m.InheritedRoles)
 	return s
 }
 
