@@ -24,6 +24,9 @@ const DefaultSource = "default"
 // relationships.
 func Resolve(md *Metadata, cat *catalog.Catalog) *Model {
 	m := &Model{Catalog: cat}
+	if md != nil {
+		m.InheritedRoles = md.InheritedRoles
+	}
 	src := pickSource(md)
 	if src == nil {
 		return m
@@ -145,7 +148,9 @@ func (r *resolver) table(e *TableEntry) (*Table, string) {
 	if reason := fieldNameClash(ct, &cfg); reason != "" {
 		return nil, reason
 	}
-	t := &Table{Info: ct, IsEnum: e.IsEnum, Config: cfg, Columns: ct.Columns}
+	t := &Table{Info: ct, IsEnum: e.IsEnum, Config: cfg, Columns: ct.Columns, Permissions: RawPermissions{
+		Select: e.SelectPermissions, Insert: e.InsertPermissions, Update: e.UpdatePermissions, Delete: e.DeletePermissions,
+	}}
 	if e.IsEnum {
 		var reason string
 		if t.EnumValues, _, reason = resolveEnum(ct, r.cat); reason != "" {

@@ -1,6 +1,10 @@
 package metadata
 
-import "github.com/trellis-gql/trellis/engine/catalog"
+import (
+	"encoding/json"
+
+	"github.com/trellis-gql/trellis/engine/catalog"
+)
 
 // Model is metadata checked against the database catalog: every table,
 // column and relationship in it exists. Objects that did not check out are
@@ -14,6 +18,9 @@ type Model struct {
 	// source, in metadata order.
 	Functions       []*Function
 	Inconsistencies []Inconsistency
+	// InheritedRoles is the metadata's inherited_roles as written
+	// ([{role_name, role_set}]); nil when there are none.
+	InheritedRoles json.RawMessage
 	// NamingConvention is the source's customization.naming_convention
 	// ("hasura-default", "graphql-default"), "" when it sets none.
 	NamingConvention string
@@ -39,6 +46,14 @@ type Table struct {
 	// EnumRefs maps the columns that reference an enum table (with
 	// values) to that table.
 	EnumRefs map[string]*Table
+	// Permissions are the table's permission entries as written
+	// ({role, permission, comment}); package permissions compiles them.
+	Permissions RawPermissions
+}
+
+// RawPermissions are a table's permission entries by kind, as written.
+type RawPermissions struct {
+	Select, Insert, Update, Delete []json.RawMessage
 }
 
 // RelKind tells object from array relationships.

@@ -3,6 +3,14 @@
 // write. engine/schema asks it what a role's schema contains and
 // engine/plan folds its row filters, presets and checks into the IR.
 //
-// Today it knows one rule: the admin role sees everything, and any other
-// role sees nothing until select permissions are enforced.
+// Input: a resolved *metadata.Model, whose tables carry their permission
+// entries as written. Output: a *Set, compiled once per model, that maps
+// each role to its per-table permissions with boolean expressions resolved
+// against the catalog (columns, relationships, tables of _exists) and
+// session variables kept as references: their values are bound per
+// request by the planner and the SQL generator, never here.
+//
+// Invariants: a Set is immutable; the admin role has every permission and
+// no filter; a permission whose expression names something missing is left
+// out (the role then lacks it) and listed in Set.Problems.
 package permissions

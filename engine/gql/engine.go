@@ -47,6 +47,8 @@ type ResultField struct {
 // is immutable and swapped whole on reload.
 type Snapshot struct {
 	Model *metadata.Model
+	// Permissions are the model's role permissions, compiled once.
+	Permissions *permissions.Set
 
 	schemas sync.Map // role → *roleSchema
 
@@ -67,28 +69,27 @@ type roleSchema struct {
 
 // NewSnapshot wraps a resolved model; role schemas are built on first use.
 func NewSnapshot(m *metadata.Model) *Snapshot {
-	return &Snapshot{Model: m}
+	return &Snapshot{Model: m, Permissions: permissions.Compile(m)}
 }
 
 // Schema returns the schema of a role, building it once. Readers of an
 // already built schema take no lock.
 func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
-	key := schemaKey(role)
+	key := s.schemaKey(role)
 	v, ok := s.schemas.Load(key)
 	if !ok {
 		v, _ = s.schemas.LoadOrStore(key, &roleSchema{})
 	}
 	rs := v.(*roleSchema)
-	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, role, s.defaultNaming) })
+	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, s.Permissions.Role(key), s.defaultNaming) })
 	return rs.schema, rs.err
 }
 
-// schemaKey names the schema a role gets: roles that are bound to get the
-// same schema share one.
-func schemaKey(role string) string {
-	if !permissions.SeesAllTables(role) {
-		// No permission is enforced yet, so every other role has the same
-		// empty schema: one copy, however many role names clients send.
+// schemaKey names the schema a role gets: the admin role and each role
+// with permissions its own; every other role the same empty schema, one
+// copy however many role names clients send.
+func (s *Snapshot) schemaKey(role string) string {
+	if !s.Permissions.Defines(role) {
 		return ""
 	}
 	return role
@@ -187,6 +188,9 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 	if err != nil {
 		return nil, err
 	}
+	if err := requireSession(cp.op.SessionVars, req.SessionVars); err != nil {
+		return nil, err
+	}
 	doc, op := cp.doc, cp.op
 	var cols, written [][]byte
 	if st := cp.stmt; st != nil {
@@ -238,7 +242,7 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 	if cache == nil {
 		return e.plan(sc, nil, req, vars, session)
 	}
-	dk := docKey(schemaKey(role), req)
+	dk := docKey(snap.schemaKey(role), req)
 	cd, known := cache.docs.Get(dk)
 	if known && cd.rebindable != nil {
 		if cp, ok := cache.plans.Get(planKey(dk, cd.rebindable, vars)); ok {
@@ -329,6 +333,17 @@ func Parse(query string) (*ast.Document, error) {
 		return nil, e
 	}
 	return doc, nil
+}
+
+// requireSession fails as Hasura does when the request lacks a session
+// variable the role's permissions read.
+func requireSession(names []string, vars map[string]string) error {
+	for _, name := range names {
+		if _, ok := vars[name]; !ok && name != "x-hasura-role" {
+			return gqlerr.New(gqlerr.NotFound, "$", fmt.Sprintf("missing session variable: %q", name))
+		}
+	}
+	return nil
 }
 
 // sessionJSON is the session as SQL functions receive it (a function's

@@ -179,7 +179,7 @@ func (p *planner) boolExp(v any, t *schema.Table, path gqlerr.Path) (BoolExp, er
 			if err != nil {
 				return nil, err
 			}
-			ex := Exists{Table: r.Target.Meta.Info, Where: inner}
+			ex := Exists{Table: r.Target.Meta.Info, Where: conjoin(p.selectFilter(r.Target), inner)}
 			for _, m := range r.Meta.Mapping {
 				ex.Join = append(ex.Join, ColumnPair{Outer: m.From, Inner: m.To})
 			}

@@ -14,6 +14,9 @@ type Operation struct {
 	// From set: the SQL does not depend on their values, only on whether
 	// they are null. Other variables may shape the SQL.
 	Rebindable map[string]bool
+	// SessionVars are the session variables the statements read (through
+	// the role's permissions): a request must have each of them.
+	SessionVars []string
 }
 
 // RootKind tells how a root field is answered.
@@ -77,6 +80,9 @@ type Rows struct {
 	DistinctOn []string // column names
 	Limit      *Value
 	Offset     *Value
+	// Cap is the role's permission limit, 0 for none: at most Cap rows,
+	// whatever Limit says.
+	Cap int
 }
 
 // ColumnPair maps a column of the outer table to one of the inner table.
@@ -178,11 +184,26 @@ type Exists struct {
 	Where    BoolExp
 }
 
-func (And) isBoolExp()     {}
-func (Or) isBoolExp()      {}
-func (Not) isBoolExp()     {}
-func (Compare) isBoolExp() {}
-func (Exists) isBoolExp()  {}
+// CompareColumns compares a column of the row with another column: of the
+// same row, or with Root of the row the enclosing Scope is about.
+type CompareColumns struct {
+	Column string
+	Op     string // _ceq, _cne, _cgt, _clt, _cgte, _clte
+	Other  string
+	Root   bool
+}
+
+// Scope marks a permission expression: the row it is about is the one
+// its CompareColumns with Root refer to, however deep they are nested.
+type Scope struct{ Exp BoolExp }
+
+func (CompareColumns) isBoolExp() {}
+func (Scope) isBoolExp()          {}
+func (And) isBoolExp()            {}
+func (Or) isBoolExp()             {}
+func (Not) isBoolExp()            {}
+func (Compare) isBoolExp()        {}
+func (Exists) isBoolExp()         {}
 
 // OrderItem sorts by one value of the row itself or, through Path, of a
 // row reached by object relationships: a column, the value of a scalar
@@ -217,6 +238,10 @@ type Value struct {
 	// cache binds a later request's value of that variable through it
 	// instead of planning again.
 	From *VarSource
+	// Session, when set, names the session variable (lower-cased) whose
+	// value this is; Text and List are unused. The value is read from the
+	// statement's session argument, so it too is rebound per request.
+	Session string
 }
 
 // VarSource says how a value is computed from a variable.

@@ -98,6 +98,9 @@ func (p *planner) mutationField(f *selected, sf *schema.Field) (*Mutation, error
 	if err != nil {
 		return nil, err
 	}
+	if w.Delete != nil {
+		w.Delete.Where = conjoin(p.permission(t.Perm.Delete.Filter), w.Delete.Where)
+	}
 	one := sf.Kind == schema.FieldInsertOne || sf.Kind == schema.FieldUpdateByPk || sf.Kind == schema.FieldDeleteByPk
 	if w.Output, err = p.mutationOutput(f, t, one); err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func (p *planner) insertObject(v any, t *schema.Table, path gqlerr.Path) (Insert
 			continue
 		}
 		r, ok := t.RelByField[key]
-		if !ok || r.Target.Mutable == nil || !r.Target.Meta.Info.Insertable {
+		if !ok || r.Target.Mutable == nil || !r.Target.Insertable() {
 			return row, notFound(kp, key, typeName)
 		}
 		if val == nil {

@@ -41,6 +41,7 @@ func (p *planner) updateArgs(f *selected, t *schema.Table, args map[string]argum
 	if err != nil {
 		return nil, err
 	}
+	u.Where = conjoin(p.permission(t.Perm.Update.Filter), u.Where)
 	u.Set, err = p.updateSets(t, args, f.path)
 	return u, err
 }
@@ -212,6 +213,7 @@ func (p *planner) updateMany(f *selected, t *schema.Table, args map[string]argum
 		if u.Where, err = p.boolExp(w.value, t, w.path); err != nil {
 			return nil, err
 		}
+		u.Where = conjoin(p.permission(t.Perm.Update.Filter), u.Where)
 		if u.Set, err = p.updateSets(t, itemArgs, ip); err != nil {
 			return nil, err
 		}

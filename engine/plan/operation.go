@@ -24,6 +24,9 @@ type planner struct {
 	// uses counts how often each variable's value was read, bound how
 	// often such a read became a Value with a VarSource (see rebindable).
 	uses, bound map[string]int
+	// sessionVars are the session variables the permissions folded in
+	// read, in order of first use.
+	sessionVars []string
 }
 
 // Plan checks the selected operation of a request against a role's schema
@@ -51,7 +54,12 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 	}
 	switch op.Operation {
 	case ast.OperationTypeMutation:
-		return p.mutationRootFields(op.SelectionSet)
+		plan, err := p.mutationRootFields(op.SelectionSet)
+		if err != nil {
+			return nil, err
+		}
+		plan.SessionVars = p.sessionVars
+		return plan, nil
 	case ast.OperationTypeSubscription:
 		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "subscriptions are not supported over HTTP")
 	}
@@ -63,6 +71,7 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 		return nil, err
 	}
 	plan.Rebindable = p.rebindable()
+	plan.SessionVars = p.sessionVars
 	return plan, nil
 }
 

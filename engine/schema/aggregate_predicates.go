@@ -45,7 +45,7 @@ func BooleanColumns(t *Table) []*Column {
 // field of a bool_exp is key.
 func AggregateRelByField(t *Table, key string) *Relationship {
 	for _, r := range t.Relationships {
-		if r.Meta.Kind == metadata.ArrayRel && t.Names.naming.RelAggregateFieldName(r.Field) == key {
+		if r.Meta.Kind == metadata.ArrayRel && r.Target.Aggregatable() && t.Names.naming.RelAggregateFieldName(r.Field) == key {
 			if _, clash := t.ColumnByField[key]; !clash {
 				return r
 			}

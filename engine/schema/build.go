@@ -20,13 +20,17 @@ func validName(s string) bool { return metadata.IsGraphQLName(s) }
 // Build makes the schema of a role from a resolved model, with the naming
 // convention of the model's source, else defaultNaming ("hasura-default"
 // or "graphql-default"). Tables, columns and relationships whose names are
-// not valid GraphQL names are left out.
-func Build(m *metadata.Model, role, defaultNaming string) (*Schema, error) {
+// not valid GraphQL names are left out, and so is whatever the role's
+// permissions do not grant: a table without a select permission, the
+// columns and computed fields it does not list, aggregates unless it
+// allows them, root fields outside its query_root_fields.
+func Build(m *metadata.Model, role *permissions.Role, defaultNaming string) (*Schema, error) {
 	naming := NamingFor(orDefault(m.NamingConvention, defaultNaming))
 	b := &builder{
 		model:   m,
+		role:    role,
 		naming:  naming,
-		s:       &Schema{Role: role, Naming: naming},
+		s:       &Schema{Role: role.Name, Naming: naming, Catalog: m.Catalog},
 		byName:  map[catalog.QualifiedName]*Table{},
 		scalars: map[string]*graphql.Scalar{},
 		comps:   map[string]*graphql.InputObject{},
@@ -59,6 +63,7 @@ func (s *Schema) GraphQL() (*graphql.Schema, error) {
 
 type builder struct {
 	model  *metadata.Model
+	role   *permissions.Role
 	naming Naming
 	s      *Schema
 	tables []*Table
@@ -77,12 +82,14 @@ type builder struct {
 }
 
 func (b *builder) collectTables() {
-	if !permissions.SeesAllTables(b.s.Role) {
-		return
-	}
 	for _, mt := range b.model.Tables {
+		perm := b.role.Table(mt)
+		if perm == nil || perm.Select == nil {
+			continue
+		}
 		t := &Table{
 			Meta:          mt,
+			Perm:          perm,
 			Names:         NamesFor(mt, b.naming),
 			ColumnByField: map[string]*Column{},
 			RelByField:    map[string]*Relationship{},
@@ -106,6 +113,10 @@ func (b *builder) collectTables() {
 			col.Scalar = b.columnScalar(col.Type)
 			if ref := mt.EnumRefs[c.Name]; ref != nil {
 				col.Scalar = enumScalar(ref, b.naming)
+			}
+			t.allColumns = append(t.allColumns, col)
+			if !perm.Select.Columns.Has(c.Name) {
+				continue
 			}
 			t.Columns = append(t.Columns, col)
 			t.ColumnByField[col.Field] = col
@@ -188,15 +199,19 @@ func (b *builder) lookup() {
 	listArgs := b.naming.listArgs()
 	for _, t := range b.tables {
 		n := t.Names
-		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
-		if t.PrimaryKey != nil {
+		if t.HasRoot(RootSelect) {
+			root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
+		}
+		if t.HasRoot(RootSelectByPk) {
 			args := map[string]bool{}
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = true
 			}
 			root.Fields[n.SelectByPk] = &Field{Name: n.SelectByPk, Kind: FieldSelectByPk, Table: t, Args: args, Type: n.Object}
 		}
-		root.Fields[n.SelectAggregate] = &Field{Name: n.SelectAggregate, Kind: FieldSelectAggregate, Table: t, Args: listArgs, Type: n.Aggregate}
+		if t.HasRoot(RootSelectAggregate) {
+			root.Fields[n.SelectAggregate] = &Field{Name: n.SelectAggregate, Kind: FieldSelectAggregate, Table: t, Args: listArgs, Type: n.Aggregate}
+		}
 		for _, name := range []string{n.Object, n.Aggregate, n.AggregateFields} {
 			b.s.owner[name] = t
 		}
@@ -241,7 +256,7 @@ func (t *Table) objects() map[string]*Object {
 			}
 			obj.Fields[r.Field] = &Field{Name: r.Field, Kind: FieldArrayRel, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Object}
 			agg := n.naming.RelAggregateFieldName(r.Field)
-			if _, clash := obj.Fields[agg]; !clash {
+			if _, clash := obj.Fields[agg]; !clash && r.Target.Aggregatable() {
 				obj.Fields[agg] = &Field{Name: agg, Kind: FieldArrayRelAggregate, Table: r.Target, Rel: r, Args: listArgs, Type: r.Target.Names.Aggregate}
 			}
 		}
@@ -254,7 +269,7 @@ func (t *Table) objects() map[string]*Object {
 		}}
 
 		fieldsObj := &Object{Name: n.AggregateFields, Kind: ObjAggregateFields, Table: t, Fields: map[string]*Field{
-			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": true, "distinct": true}, Type: "Int"},
+			"count": {Name: "count", Kind: FieldCount, Table: t, Args: map[string]bool{"columns": len(t.Columns) > 0, "distinct": true}, Type: "Int"},
 		}}
 		for _, op := range aggregateOps {
 			cols := aggregateColumns(t, op.numericOnly)

@@ -98,7 +98,7 @@ func withArgs(base map[string]bool, in *ArgsInput) map[string]bool {
 func (b *builder) collectComputedFields() {
 	for _, t := range b.tables {
 		for _, cf := range t.Meta.ComputedFields {
-			if !validName(cf.Name) {
+			if !validName(cf.Name) || !t.Perm.Select.HasComputedField(cf.Name) {
 				continue
 			}
 			if _, clash := t.ColumnByField[cf.Name]; clash {
@@ -178,7 +178,9 @@ func (b *builder) functionRootFields(root *Object) {
 		n := f.Names
 		args := withArgs(b.naming.listArgs(), f.Args)
 		root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldFunction, Table: f.Table, Function: f, Args: args, Type: f.Table.Names.Object}
-		root.Fields[n.Aggregate] = &Field{Name: n.Aggregate, Kind: FieldFunctionAggregate, Table: f.Table, Function: f, Args: args, Type: f.Table.Names.Aggregate}
+		if f.Table.Aggregatable() {
+			root.Fields[n.Aggregate] = &Field{Name: n.Aggregate, Kind: FieldFunctionAggregate, Table: f.Table, Function: f, Args: args, Type: f.Table.Names.Aggregate}
+		}
 	}
 }
 

@@ -27,17 +27,21 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 	for _, t := range b.tables {
 		n, custom := t.Names, t.Meta.Config.CustomRootFields
 		desc := "fetch data from the table: " + t.quotedName()
-		root[n.Select] = &graphql.Field{
-			Type:        nonNullList(b.objs[n.Object]),
-			Args:        b.listArgs(t),
-			Description: rootFieldDescription(custom.Select, desc),
+		if t.HasRoot(RootSelect) {
+			root[n.Select] = &graphql.Field{
+				Type:        nonNullList(b.objs[n.Object]),
+				Args:        b.listArgs(t),
+				Description: rootFieldDescription(custom.Select, desc),
+			}
 		}
-		root[n.SelectAggregate] = &graphql.Field{
-			Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
-			Args:        b.listArgs(t),
-			Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
+		if t.HasRoot(RootSelectAggregate) {
+			root[n.SelectAggregate] = &graphql.Field{
+				Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
+				Args:        b.listArgs(t),
+				Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
+			}
 		}
-		if t.PrimaryKey != nil {
+		if t.HasRoot(RootSelectByPk) {
 			args := graphql.FieldConfigArgument{}
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(b.scalar(c.Scalar))}
@@ -143,13 +147,25 @@ func (b *builder) comparison(s Scalar) *graphql.InputObject {
 
 func (b *builder) listArgs(t *Table) graphql.FieldConfigArgument {
 	n := t.Names
-	return graphql.FieldConfigArgument{
-		b.naming.Field("distinct_on"): {Type: graphql.NewList(graphql.NewNonNull(b.enums[n.SelectColumn])), Description: "distinct select on columns"},
-		"limit":                       {Type: graphql.Int, Description: "limit the number of rows returned"},
-		"offset":                      {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
-		b.naming.Field("order_by"):    {Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"},
-		"where":                       {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
+	args := graphql.FieldConfigArgument{
+		"limit":  {Type: graphql.Int, Description: "limit the number of rows returned"},
+		"offset": {Type: graphql.Int, Description: "skip the first n rows. Use only with order_by"},
+		"where":  {Type: b.inputs[n.BoolExp], Description: "filter the rows returned"},
 	}
+	// A role that reads no column has no <t>_select_column, and no
+	// <t>_order_by when nothing else orders it either.
+	if e, ok := b.enums[n.SelectColumn]; ok {
+		args[b.naming.Field("distinct_on")] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(e)), Description: "distinct select on columns"}
+	}
+	if t.orderable() {
+		args[b.naming.Field("order_by")] = &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(b.inputs[n.OrderBy])), Description: "sort the rows by one or more columns"}
+	}
+	return args
+}
+
+// orderable reports whether <t>_order_by has a field for the role.
+func (t *Table) orderable() bool {
+	return len(t.Columns) > 0 || len(t.Relationships) > 0 || len(t.ComputedFields) > 0
 }
 
 // tableTypes declares a table's types; fields that refer to other tables are
@@ -232,7 +248,7 @@ func (b *builder) tableTypes(t *Table) {
 				}
 				f[r.Field] = &graphql.Field{Type: nonNullList(target), Args: b.listArgs(r.Target), Description: orDefault(r.Meta.Comment, "An array relationship")}
 				agg := b.naming.RelAggregateFieldName(r.Field)
-				if _, clash := f[agg]; !clash {
+				if _, clash := f[agg]; !clash && r.Target.Aggregatable() {
 					f[agg] = &graphql.Field{
 						Type: graphql.NewNonNull(b.objs[r.Target.Names.Aggregate]), Args: b.listArgs(r.Target),
 						Description: orDefault(r.Meta.Comment, "An aggregate relationship"),

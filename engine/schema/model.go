@@ -7,6 +7,7 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 // Schema is one role's GraphQL schema: the graphql-go schema, which answers
@@ -14,6 +15,8 @@ import (
 // document into IR.
 type Schema struct {
 	Role string
+	// Catalog is the database catalog the schema was built from.
+	Catalog *catalog.Catalog
 	// Naming is the naming convention the schema's names follow.
 	Naming Naming
 	// Query is query_root; Object finds the other object types.
@@ -114,8 +117,14 @@ type Table struct {
 	RelByField    map[string]*Relationship
 	// ComputedFields are the exposed computed fields, in metadata order.
 	ComputedFields []*ComputedField
-	// PrimaryKey is nil for tables without one (views): no _by_pk field.
+	// allColumns are every column with a valid name, permitted or not:
+	// the mutation inputs pick theirs from them.
+	allColumns []*Column
+	// PrimaryKey is nil for tables without one (views) or with a key
+	// column the role cannot read: no _by_pk field.
 	PrimaryKey []*Column
+	// Perm is the role's permissions on the table; its Select is set.
+	Perm *permissions.Table
 	// Mutable describes the table's mutation fields (mutation.go).
 	Mutable *Mutable
 
@@ -195,3 +204,31 @@ var OrderByValues = []struct{ Name, Desc string }{
 	{"desc_nulls_first", "in descending order, nulls first"},
 	{"desc_nulls_last", "in descending order, nulls last"},
 }
+
+// Kinds of table root fields, as select permissions name them in
+// query_root_fields.
+const (
+	RootSelect          = "select"
+	RootSelectByPk      = "select_by_pk"
+	RootSelectAggregate = "select_aggregate"
+)
+
+// HasRoot reports whether the role has the table's root field of a kind:
+// _by_pk needs a primary key it can read, _aggregate allow_aggregations.
+func (t *Table) HasRoot(kind string) bool {
+	switch kind {
+	case RootSelectByPk:
+		if t.PrimaryKey == nil {
+			return false
+		}
+	case RootSelectAggregate:
+		if !t.Aggregatable() {
+			return false
+		}
+	}
+	return t.Perm.Select.HasRootField(kind)
+}
+
+// Aggregatable reports whether the role may aggregate the table's rows
+// (<t>_aggregate, <rel>_aggregate).
+func (t *Table) Aggregatable() bool { return t.Perm.Select.AllowAggregations }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 // mutation_root: per table, Hasura's insert_<t>, insert_<t>_one,
@@ -108,24 +109,58 @@ func (c *Column) Numeric() bool { return c.Scalar.Numeric && !c.Scalar.Array }
 // JSONB reports whether the jsonb operators (_append, …) apply to a column.
 func (c *Column) JSONB() bool { return isJSONB(c.Scalar) && !c.Scalar.Array }
 
-// mutable fills t.Mutable.
+// mutable fills t.Mutable: the columns the role's insert and update
+// permissions list, less those they preset.
 func (t *Table) mutable() {
 	info := t.Meta.Info
 	m := &Mutable{Names: MutationNamesFor(t.Meta, t.Names)}
-	for _, c := range t.Columns {
+	ins, upd := t.Perm.Insert, t.Perm.Update
+	for _, c := range t.allColumns {
 		if c.Info.Generated {
 			continue
 		}
-		if c.Info.Identity != 'a' {
+		if ins != nil && c.Info.Identity != 'a' && ins.Columns.Has(c.Info.Name) && !presets(ins.Set, c) {
 			m.Insertable = append(m.Insertable, c)
 		}
-		m.Updatable = append(m.Updatable, c)
+		if upd != nil && upd.Columns.Has(c.Info.Name) && !presets(upd.Set, c) {
+			m.Updatable = append(m.Updatable, c)
+		}
 	}
 	if info.PrimaryKey != nil {
 		m.Constraints = append(m.Constraints, *info.PrimaryKey)
 	}
 	m.Constraints = append(m.Constraints, info.Uniques...)
 	t.Mutable = m
+}
+
+// presets reports whether a permission's presets set column c.
+func presets(set []permissions.Preset, c *Column) bool {
+	for _, p := range set {
+		if p.Column.Name == c.Info.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// Insertable, Updatable and Deletable report whether the role may run the
+// operation on the table: the relation allows it and the role has a
+// permission for it that is not backend_only.
+func (t *Table) Insertable() bool {
+	p := t.Perm.Insert
+	return t.Meta.Info.Insertable && p != nil && !p.BackendOnly
+}
+
+// Updatable: see Insertable.
+func (t *Table) Updatable() bool {
+	p := t.Perm.Update
+	return t.Meta.Info.Updatable && p != nil && !p.BackendOnly
+}
+
+// Deletable: see Insertable.
+func (t *Table) Deletable() bool {
+	p := t.Perm.Delete
+	return t.Meta.Info.Deletable && p != nil && !p.BackendOnly
 }
 
 // ColumnByName returns the exposed column with the given database name.
@@ -149,7 +184,7 @@ func (b *builder) mutationLookup() {
 	b.s.mutationObjs = map[string]*Object{}
 	for _, t := range b.tables {
 		t.mutable()
-		info, m := t.Meta.Info, t.Mutable.Names
+		m := t.Mutable.Names
 		add := func(name string, kind FieldKind, typ string, args ...string) {
 			f := &Field{Name: name, Kind: kind, Table: t, Type: typ, Args: map[string]bool{}}
 			for _, a := range args {
@@ -161,18 +196,18 @@ func (b *builder) mutationLookup() {
 		for _, op := range JSONBOps {
 			updateArgs = append(updateArgs, op.Arg)
 		}
-		if info.Insertable {
+		if t.Insertable() {
 			add(m.Insert, FieldInsert, m.Response, "objects", "on_conflict")
 			add(m.InsertOne, FieldInsertOne, t.Names.Object, "object", "on_conflict")
 		}
-		if info.Updatable {
+		if t.Updatable() {
 			add(m.Update, FieldUpdate, m.Response, append(updateArgs, "where")...)
 			if t.PrimaryKey != nil {
 				add(m.UpdateByPk, FieldUpdateByPk, t.Names.Object, append(updateArgs, "pk_columns")...)
 			}
 			add(m.UpdateMany, FieldUpdateMany, m.Response, "updates")
 		}
-		if info.Deletable {
+		if t.Deletable() {
 			add(m.Delete, FieldDelete, m.Response, "where")
 			if t.PrimaryKey != nil {
 				add(m.DeleteByPk, FieldDeleteByPk, t.Names.Object)
@@ -181,7 +216,7 @@ func (b *builder) mutationLookup() {
 				}
 			}
 		}
-		if info.Insertable || info.Updatable || info.Deletable {
+		if t.Insertable() || t.Updatable() || t.Deletable() {
 			b.s.mutationObjs[m.Response] = &Object{Name: m.Response, Kind: ObjMutationResponse, Table: t, Fields: map[string]*Field{
 				b.naming.Field("affected_rows"): {Name: b.naming.Field("affected_rows"), Kind: FieldAffectedRows, Table: t, Type: "Int"},
 				"returning":                     {Name: "returning", Kind: FieldReturning, Table: t, Type: t.Names.Object},

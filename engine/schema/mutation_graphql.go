@@ -39,7 +39,7 @@ func (b *builder) mutationRoot() *graphql.Object {
 
 // mutationFields adds a table's root fields.
 func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
-	info, m, label := t.Meta.Info, t.Mutable.Names, tableLabel(t)
+	m, label := t.Mutable.Names, tableLabel(t)
 	row, resp := b.objs[t.Names.Object], b.objs[m.Response]
 	arg := func(name string, typ graphql.Input, desc string) *graphql.ArgumentConfig {
 		return &graphql.ArgumentConfig{Type: typ, Description: desc}
@@ -51,7 +51,7 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 		return args
 	}
 	crf := t.Meta.Config.CustomRootFields
-	if info.Insertable {
+	if t.Insertable() {
 		insert := b.inputs[m.InsertInput]
 		fields[m.Insert] = &graphql.Field{
 			Type:        resp,
@@ -64,7 +64,7 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 			Args:        onConflict(graphql.FieldConfigArgument{"object": arg("object", graphql.NewNonNull(insert), "the row to be inserted")}),
 		}
 	}
-	if info.Updatable {
+	if t.Updatable() {
 		args := b.updateOperatorArgs(t)
 		args["where"] = arg("where", graphql.NewNonNull(b.inputs[t.Names.BoolExp]), "filter the rows which have to be updated")
 		fields[m.Update] = &graphql.Field{Type: resp, Args: args, Description: rootFieldDescription(crf.Update, fmt.Sprintf("update data of the table: %q", label))}
@@ -79,7 +79,7 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 			Args:        graphql.FieldConfigArgument{"updates": arg("updates", graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(b.inputs[m.Updates]))), "updates to execute, in order")},
 		}
 	}
-	if info.Deletable {
+	if t.Deletable() {
 		fields[m.Delete] = &graphql.Field{
 			Type:        resp,
 			Description: rootFieldDescription(crf.Delete, fmt.Sprintf("delete data from the table: %q", label)),
@@ -116,8 +116,8 @@ func (b *builder) updateOperatorArgs(t *Table) graphql.FieldConfigArgument {
 // mutationTypes declares a table's mutation types. Relationship fields of
 // the insert input are thunks: the target's inputs may come later.
 func (b *builder) mutationTypes(t *Table) {
-	info, m, label := t.Meta.Info, t.Mutable.Names, tableLabel(t)
-	if !info.Insertable && !info.Updatable && !info.Deletable {
+	m, label := t.Mutable.Names, tableLabel(t)
+	if !t.Insertable() && !t.Updatable() && !t.Deletable() {
 		return
 	}
 	b.objs[m.Response] = graphql.NewObject(graphql.ObjectConfig{
@@ -133,10 +133,10 @@ func (b *builder) mutationTypes(t *Table) {
 	if len(t.Mutable.Constraints) > 0 {
 		b.conflictTypes(t)
 	}
-	if info.Insertable {
+	if t.Insertable() {
 		b.insertTypes(t)
 	}
-	if info.Updatable {
+	if t.Updatable() {
 		b.updateTypes(t)
 	}
 	if t.PrimaryKey != nil {

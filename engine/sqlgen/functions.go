@@ -43,8 +43,7 @@ func (g *gen) call(c *plan.FunctionCall, row string) {
 		case plan.CallRow:
 			g.write(row)
 		case plan.CallSession:
-			g.write(g.bind(sessionOrEmpty(g.session)), "::json")
-			g.sessionArgs = append(g.sessionArgs, len(g.args)-1)
+			g.write(g.sessionArg())
 		default:
 			g.write(g.value(a.Value))
 		}

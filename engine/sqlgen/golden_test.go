@@ -15,6 +15,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/schema"
 	"github.com/trellis-gql/trellis/engine/sqlgen"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -125,7 +126,7 @@ func testSchema(t testing.TB) *schema.Schema {
 	if len(m.Inconsistencies) > 0 {
 		t.Fatalf("inconsistent test metadata: %+v", m.Inconsistencies)
 	}
-	sc, err := schema.Build(m, schema.AdminRole, "")
+	sc, err := schema.Build(m, permissions.Compile(m).Role(permissions.AdminRole), "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package sqlgen
 
 import (
+	"strconv"
+
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/plan"
 )
@@ -60,13 +62,24 @@ func (g *gen) rows(s *plan.Select, a, outer string) {
 		g.write(" ORDER BY ")
 		g.orderItems(s.From.OrderBy, inner)
 	}
-	if s.From.Limit != nil {
-		g.write(" LIMIT ", g.bindValue(*s.From.Limit), "::integer")
-	}
+	g.limit(&s.From)
 	if s.From.Offset != nil {
 		g.write(" OFFSET ", g.bindValue(*s.From.Offset), "::bigint")
 	}
 	g.write(") AS ", a)
+}
+
+// limit writes the LIMIT clause: the client's limit, at most the role's
+// cap.
+func (g *gen) limit(r *plan.Rows) {
+	switch {
+	case r.Cap > 0 && r.Limit != nil:
+		g.write(" LIMIT least(", g.bindValue(*r.Limit), "::integer, ", g.bind(strconv.Itoa(r.Cap)), "::integer)")
+	case r.Cap > 0:
+		g.write(" LIMIT ", g.bind(strconv.Itoa(r.Cap)), "::integer")
+	case r.Limit != nil:
+		g.write(" LIMIT ", g.bindValue(*r.Limit), "::integer")
+	}
 }
 
 // rowsCondition writes the join to the outer row and the where clause.

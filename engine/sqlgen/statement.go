@@ -66,6 +66,10 @@ type gen struct {
 	// session argument.
 	session     string
 	sessionArgs []int // the arguments that hold session
+	sessionPh   string
+	// scope is the alias of the row a permission expression is about
+	// (plan.Scope), which its root column comparisons read.
+	scope string
 
 	sb     strings.Builder
 	args   []any
@@ -124,6 +128,9 @@ func (g *gen) value(v plan.Value) string {
 // bindValue adds the argument of a non-null user value, noting the slot
 // when the value is a variable's.
 func (g *gen) bindValue(v plan.Value) string {
+	if v.Session != "" {
+		return "(" + g.sessionArg() + "->>" + g.text(v.Session) + ")"
+	}
 	var ph string
 	if v.IsList {
 		ph = g.bind(v.List)
@@ -134,6 +141,16 @@ func (g *gen) bindValue(v plan.Value) string {
 		g.slots = append(g.slots, Slot{Arg: len(g.args) - 1, Source: v.From, List: v.IsList})
 	}
 	return ph
+}
+
+// sessionArg binds the session variables' JSON, once per statement, and
+// returns it as a json expression.
+func (g *gen) sessionArg() string {
+	if g.sessionPh == "" {
+		g.sessionPh = g.bind(sessionOrEmpty(g.session)) + "::json"
+		g.sessionArgs = append(g.sessionArgs, len(g.args)-1)
+	}
+	return g.sessionPh
 }
 
 // Options tune the SQL of GraphQL operations.

@@ -24,6 +24,11 @@ var binaryOps = map[string]string{
 	"_niregex":  " !~* ",
 }
 
+// columnOps maps column comparison operators to SQL.
+var columnOps = map[string]string{
+	"_ceq": " = ", "_cne": " <> ", "_cgt": " > ", "_clt": " < ", "_cgte": " >= ", "_clte": " <= ",
+}
+
 // boolExp writes a boolean expression over the row aliased a.
 func (g *gen) boolExp(e plan.BoolExp, a string) {
 	switch e := e.(type) {
@@ -37,6 +42,17 @@ func (g *gen) boolExp(e plan.BoolExp, a string) {
 		g.write(")")
 	case plan.Compare:
 		g.compare(e, a)
+	case plan.CompareColumns:
+		other := a
+		if e.Root {
+			other = g.scope
+		}
+		g.write("(", a, ".", Ident(e.Column), columnOps[e.Op], other, ".", Ident(e.Other), ")")
+	case plan.Scope:
+		saved := g.scope
+		g.scope = a
+		g.boolExp(e.Exp, a)
+		g.scope = saved
 	case plan.AggregatePredicate:
 		g.aggregatePredicate(e, a)
 	case plan.Exists:
