@@ -170,7 +170,8 @@ func TestAdminSecret(t *testing.T) {
 		{"wrong secret", map[string]string{"X-Hasura-Admin-Secret": "nope"}, `{"errors":[{"extensions":{"path":"$","code":"access-denied"},"message":"invalid x-hasura-admin-secret/x-hasura-access-key"}]}`},
 		{"right secret", map[string]string{"X-Hasura-Admin-Secret": "s3cret"}, `{"data":{"subjects_by_pk":{"name":"Algebra"}}}`},
 		{"right secret, admin role", map[string]string{"X-Hasura-Admin-Secret": "s3cret", "X-Hasura-Role": "admin"}, `{"data":{"subjects_by_pk":{"name":"Algebra"}}}`},
-		{"a role without permissions sees nothing", map[string]string{"X-Hasura-Admin-Secret": "s3cret", "X-Hasura-Role": "student"}, `{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk","code":"validation-failed"},"message":"field 'subjects_by_pk' not found in type: 'query_root'"}]}`},
+		{"a role without permissions sees nothing", map[string]string{"X-Hasura-Admin-Secret": "s3cret", "X-Hasura-Role": "guest"}, `{"errors":[{"extensions":{"path":"$.selectionSet.subjects_by_pk","code":"validation-failed"},"message":"field 'subjects_by_pk' not found in type: 'query_root'"}]}`},
+		{"a role with a select permission", map[string]string{"X-Hasura-Admin-Secret": "s3cret", "X-Hasura-Role": "student", "X-Hasura-User-Id": "1"}, `{"data":{"subjects_by_pk":{"name":"Algebra"}}}`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
