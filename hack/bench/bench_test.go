@@ -45,19 +45,48 @@ func TestParseBombardier(t *testing.T) {
 	}
 }
 
-// TestTableShape pins the results table's columns: result files from
+// TestTableShape pins the results tables' columns: result files from
 // different runs are compared line by line.
 func TestTableShape(t *testing.T) {
-	var b strings.Builder
-	writeTable(&b, []row{
-		{Name: "by_pk", Load: loadResult{Requests: 1000, ReqPerSec: 500, P50: 1500 * time.Microsecond, P99: 8 * time.Millisecond},
-			EngineCPU: 100 * time.Millisecond, PostgresCPU: -1, PeakRSS: 20 << 20},
+	rows := []row{
+		{Name: "by_pk",
+			Engine: measurement{Load: loadResult{Requests: 1000, ReqPerSec: 450, P50: 1500 * time.Microsecond, P99: 8 * time.Millisecond},
+				CPU: 100 * time.Millisecond, PostgresCPU: -1, PeakRSS: 20 << 20},
+			Floor: measurement{Load: loadResult{Requests: 2000, Non2xx: 1, ReqPerSec: 500, P50: time.Millisecond, P99: 4 * time.Millisecond},
+				CPU: 100 * time.Millisecond, PostgresCPU: 300 * time.Millisecond, PeakRSS: 10 << 20, PeakSinceStart: true}},
 		{Name: "update_by_pk", Pending: "not yet"},
+	}
+	t.Run("engine", func(t *testing.T) {
+		var b strings.Builder
+		writeTable(&b, rows)
+		want := tableHeader +
+			"| by_pk | 450 | 1.50 | 8.00 | 0.100 | – | 20.0 | 1000 | 0 |\n" +
+			"| update_by_pk | – | – | – | – | – | – | – | – |\n"
+		if b.String() != want {
+			t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+		}
 	})
-	want := tableHeader +
-		"| by_pk | 500 | 1.50 | 8.00 | 0.100 | – | 20.0 | 1000 | 0 |\n" +
-		"| update_by_pk | – | – | – | – | – | – | – | – |\n"
-	if b.String() != want {
-		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+	t.Run("floor", func(t *testing.T) {
+		var b strings.Builder
+		writeFloorTable(&b, rows)
+		want := floorHeader +
+			"| by_pk | 500 | 1.00 | 4.00 | 0.050 | 0.150 | 10.0* | 2000 | 1 | 0.90 |\n" +
+			"| update_by_pk | – | – | – | – | – | – | – | – | – |\n"
+		if b.String() != want {
+			t.Errorf("got\n%s\nwant\n%s", b.String(), want)
+		}
+	})
+}
+
+func TestPoolURL(t *testing.T) {
+	got, err := poolURL("postgres://u@h:5432/db?sslmode=disable", 50, floorAppName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "postgres://u@h:5432/db?application_name=trellis-bench-floor&pool_max_conns=50&sslmode=disable"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if _, err := poolURL("host=h dbname=db", 50, floorAppName); err == nil {
+		t.Error("no error for a key=value connection string")
 	}
 }

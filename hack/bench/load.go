@@ -5,9 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -42,7 +39,7 @@ type bombardierReport struct {
 // loadSpec is one run of the load tool.
 type loadSpec struct {
 	Bombardier  string        // path of the bombardier binary
-	URL         string        // the GraphQL endpoint
+	URL         string        // where the requests go
 	BodyFile    string        // JSON request body
 	Connections int           // fixed concurrency
 	Duration    time.Duration // how long to run
@@ -91,37 +88,4 @@ func parseBombardier(out []byte) (loadResult, error) {
 	res.P99 = time.Duration(p99 * float64(time.Microsecond))
 	res.ReqPerSec = float64(r.Req2xx) / res.Seconds
 	return res, nil
-}
-
-// checkQuery sends the request once and fails unless the engine answers 200
-// with data and without errors: a load run of error answers would measure
-// nothing useful.
-func checkQuery(ctx context.Context, url, bodyFile string) error {
-	body, err := os.ReadFile(bodyFile)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	answer, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var envelope struct {
-		Data   json.RawMessage `json:"data"`
-		Errors json.RawMessage `json:"errors"`
-	}
-	if resp.StatusCode != http.StatusOK || json.Unmarshal(answer, &envelope) != nil ||
-		envelope.Errors != nil || envelope.Data == nil || string(envelope.Data) == "null" {
-		return fmt.Errorf("HTTP %d: %.500s", resp.StatusCode, answer)
-	}
-	return nil
 }

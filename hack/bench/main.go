@@ -1,9 +1,12 @@
 // Command bench is the load benchmark behind `make bench`: it starts the
-// engine on the benchmark data set (hack/bench/dataset.sh), checks every
-// query once, then drives each one with bombardier at fixed concurrency
-// (a warm-up run, then a measured run), and writes a markdown table of
-// requests/s, p50/p99 latency, CPU per request (engine and Postgres) and the
-// engine's peak RSS to hack/bench/results/.
+// engine and the floor (hack/bench/floor: the same answers from a
+// hand-written server, the cost no engine can go below) on the benchmark
+// data set (hack/bench/dataset.sh), checks that both answer every query
+// alike, then drives each query with bombardier at fixed concurrency (a
+// warm-up run, then a measured run), against the engine and then against
+// the floor, and writes markdown tables of requests/s, p50/p99 latency, CPU
+// per request (server and Postgres), peak RSS and the engine's share of the
+// floor's requests/s to hack/bench/results/.
 //
 // hack/bench/run.sh builds the binaries and the data set and calls it; see
 // the Benchmarks section of README.md.
@@ -14,7 +17,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -33,14 +35,17 @@ type options struct {
 	MetadataDir  string
 	QueriesDir   string
 	Trellis      string
+	Floor        string
 	Bombardier   string
 	Port         int
+	FloorPort    int
 	Connections  int
 	Duration     time.Duration
 	Warmup       time.Duration
 	PoolMaxConns int
 	OutDir       string
 	EngineLog    string
+	FloorLog     string
 	Only         string
 }
 
@@ -50,18 +55,23 @@ func main() {
 	flag.StringVar(&o.MetadataDir, "metadata-dir", "hack/bench/metadata", "metadata directory the engine loads")
 	flag.StringVar(&o.QueriesDir, "queries", "hack/bench/queries", "folder of JSON request bodies")
 	flag.StringVar(&o.Trellis, "trellis", ".cache/bench/bin/trellis", "the engine binary")
+	flag.StringVar(&o.Floor, "floor", ".cache/bench/bin/floor", "the floor binary (hack/bench/floor)")
 	flag.StringVar(&o.Bombardier, "bombardier", ".cache/bench/bin/bombardier", "the load tool's binary")
 	flag.IntVar(&o.Port, "port", 18089, "port the engine listens on (127.0.0.1)")
+	flag.IntVar(&o.FloorPort, "floor-port", 18090, "port the floor listens on (127.0.0.1)")
 	flag.IntVar(&o.Connections, "connections", 32, "concurrent connections of the load tool")
 	flag.DurationVar(&o.Duration, "duration", 10*time.Second, "length of each measured run")
 	flag.DurationVar(&o.Warmup, "warmup", 3*time.Second, "length of the warm-up run before each measured run (0: none)")
-	flag.IntVar(&o.PoolMaxConns, "pool-max-conns", 0, "engine's Postgres pool size (pool_max_conns; 0: the engine's default)")
+	// 50 is the engine's own default (trellis serve --pg-connections); it is
+	// set explicitly so that the floor gets the same.
+	flag.IntVar(&o.PoolMaxConns, "pool-max-conns", 50, "Postgres pool size of the engine and of the floor (pool_max_conns)")
 	flag.StringVar(&o.OutDir, "out", "hack/bench/results", "folder for the results file")
 	flag.StringVar(&o.EngineLog, "engine-log", ".cache/bench/engine.log", "file for the engine's output")
+	flag.StringVar(&o.FloorLog, "floor-log", ".cache/bench/floor.log", "file for the floor's output")
 	flag.StringVar(&o.Only, "only", "", "comma-separated case names to run (default: all)")
 	flag.Parse()
-	if o.DatabaseURL == "" {
-		fmt.Fprintln(os.Stderr, "bench: -database-url is required")
+	if o.DatabaseURL == "" || o.PoolMaxConns < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -database-url is required, and -pool-max-conns must be at least 1")
 		os.Exit(2)
 	}
 
@@ -84,31 +94,22 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	engineURL, err := withPoolSize(o.DatabaseURL, o.PoolMaxConns)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(o.EngineLog), 0o755); err != nil {
-		return err
-	}
-	eng, err := startEngine(ctx, engineConfig{
-		Binary: o.Trellis, DatabaseURL: engineURL, MetadataDir: o.MetadataDir,
-		Port: o.Port, LogFile: o.EngineLog,
-	})
+	eng, floor, err := startServers(ctx, o)
 	if err != nil {
 		return err
 	}
 	defer eng.stop()
+	defer floor.stop()
 
 	selected := selectCases(o.Only)
-	// Check every query before any load: a typo should cost seconds, not
-	// a whole run.
+	// Check every query before any load: a typo, or a floor that answers
+	// something else than the engine, should cost seconds, not a whole run.
 	for _, c := range selected {
 		if c.Pending != "" {
 			continue
 		}
-		if err := checkQuery(ctx, eng.URL, filepath.Join(o.QueriesDir, c.Body)); err != nil {
-			return fmt.Errorf("query %s does not answer cleanly: %w", c.Name, err)
+		if err := checkCase(ctx, eng, floor, o.QueriesDir, c); err != nil {
+			return fmt.Errorf("query %s: %w", c.Name, err)
 		}
 	}
 
@@ -119,82 +120,62 @@ func run(ctx context.Context, o options) error {
 			rows = append(rows, row{Name: c.Name, Pending: c.Pending})
 			continue
 		}
-		fmt.Fprintf(os.Stderr, "bench: %s: %s warm-up, %s measured, %d connections\n", c.Name, o.Warmup, o.Duration, o.Connections)
-		r, err := measure(ctx, db, eng, ticks, loadSpec{
-			Bombardier: o.Bombardier, URL: eng.URL, BodyFile: filepath.Join(o.QueriesDir, c.Body),
-			Connections: o.Connections, Duration: o.Duration,
-		}, o.Warmup)
-		if err != nil {
-			return fmt.Errorf("%s: %w", c.Name, err)
+		r := row{Name: c.Name}
+		// The engine, then the floor, right after it: the two runs of a
+		// case are as close in time as they can be, so that the ratio of
+		// their requests/s suffers the least from drift in the machine's
+		// load.
+		for _, t := range []struct {
+			srv *server
+			out *measurement
+		}{{eng, &r.Engine}, {floor, &r.Floor}} {
+			fmt.Fprintf(os.Stderr, "bench: %s, %s: %s warm-up, %s measured, %d connections\n",
+				c.Name, t.srv.Name(), o.Warmup, o.Duration, o.Connections)
+			*t.out, err = measure(ctx, db, t.srv, ticks, loadSpec{
+				Bombardier: o.Bombardier, URL: t.srv.URL(c), BodyFile: filepath.Join(o.QueriesDir, c.Body),
+				Connections: o.Connections, Duration: o.Duration,
+			}, o.Warmup)
+			if err != nil {
+				return fmt.Errorf("%s, %s: %w", c.Name, t.srv.Name(), err)
+			}
 		}
-		r.Name = c.Name
 		rows = append(rows, r)
 	}
 	return writeResults(o.OutDir, m, rows)
 }
 
-// measure runs the warm-up, then the measured run with CPU and memory read
-// from /proc before and after it.
-func measure(ctx context.Context, db *pgx.Conn, eng *engine, ticks int64, spec loadSpec, warmup time.Duration) (row, error) {
-	if warmup > 0 {
-		w := spec
-		w.Duration = warmup
-		if _, err := runLoad(ctx, w); err != nil {
-			return row{}, fmt.Errorf("warm-up: %w", err)
+// startServers starts the engine and the floor, each with a pool of
+// o.PoolMaxConns connections to the benchmark database. They run side by
+// side for the whole run; the one not under load sits idle.
+func startServers(ctx context.Context, o options) (eng, floor *server, err error) {
+	engineURL, err := poolURL(o.DatabaseURL, o.PoolMaxConns, engineAppName)
+	if err != nil {
+		return nil, nil, err
+	}
+	floorURL, err := poolURL(o.DatabaseURL, o.PoolMaxConns, floorAppName)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range []string{o.EngineLog, o.FloorLog} {
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			return nil, nil, err
 		}
 	}
-	r := row{PeakRSS: -1, PostgresCPU: -1}
-	if err := resetPeakRSS(eng.Pid()); err != nil {
-		r.PeakSinceStart = true
-	}
-	backends, pgErr := postgresBackends(ctx, db)
-	pgBefore := cpuOfPids(backends, ticks)
-	engBefore, err := cpuTime(eng.Pid(), ticks)
+	eng, err = startEngine(ctx, engineConfig{
+		Binary: o.Trellis, DatabaseURL: engineURL, MetadataDir: o.MetadataDir,
+		Port: o.Port, LogFile: o.EngineLog,
+	})
 	if err != nil {
-		return row{}, fmt.Errorf("reading the engine's CPU time: %w", err)
+		return nil, nil, err
 	}
-
-	load, err := runLoad(ctx, spec)
+	floor, err = startFloor(ctx, floorConfig{
+		Binary: o.Floor, DatabaseURL: floorURL, Port: o.FloorPort, LogFile: o.FloorLog,
+	})
 	if err != nil {
-		return row{}, err
+		eng.stop()
+		return nil, nil, err
 	}
-
-	engAfter, err := cpuTime(eng.Pid(), ticks)
-	if err != nil {
-		return row{}, fmt.Errorf("reading the engine's CPU time: %w", err)
-	}
-	r.Load = load
-	r.EngineCPU = engAfter - engBefore
-	if rss, err := peakRSS(eng.Pid()); err == nil {
-		r.PeakRSS = rss
-	}
-	// Backends the pool opened during the run count from their start.
-	if after, err := postgresBackends(ctx, db); err == nil && pgErr == nil && len(after) > 0 {
-		r.PostgresCPU = cpuDelta(pgBefore, cpuOfPids(after, ticks))
-	}
-	return r, nil
-}
-
-// postgresBackends lists the server processes of the other clients of the
-// benchmark database (the engine's pool), when they run on this machine.
-func postgresBackends(ctx context.Context, db *pgx.Conn) ([]int, error) {
-	rows, err := db.Query(ctx, `select pid from pg_stat_activity
-		where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`)
-	if err != nil {
-		return nil, err
-	}
-	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
-	if err != nil {
-		return nil, err
-	}
-	var local []int
-	for _, pid := range pids {
-		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-		if err == nil && strings.TrimSpace(string(comm)) == "postgres" {
-			local = append(local, int(pid))
-		}
-	}
-	return local, nil
+	return eng, floor, nil
 }
 
 // selectCases returns the cases named in only (comma-separated), or all.
@@ -215,22 +196,6 @@ func selectCases(only string) []benchCase {
 	return out
 }
 
-// withPoolSize adds pool_max_conns to the engine's database URL (pgxpool
-// reads it from there) when n > 0.
-func withPoolSize(dbURL string, n int) (string, error) {
-	if n <= 0 {
-		return dbURL, nil
-	}
-	u, err := url.Parse(dbURL)
-	if err != nil || u.Scheme == "" {
-		return "", fmt.Errorf("-pool-max-conns needs a postgres:// URL, not a key=value connection string")
-	}
-	q := u.Query()
-	q.Set("pool_max_conns", fmt.Sprint(n))
-	u.RawQuery = q.Encode()
-	return u.String(), nil
-}
-
 // describeRun gathers the header of the results file.
 func describeRun(ctx context.Context, db *pgx.Conn, o options) (meta, error) {
 	var m meta
@@ -247,10 +212,6 @@ func describeRun(ctx context.Context, db *pgx.Conn, o options) (meta, error) {
 	if err != nil {
 		return m, fmt.Errorf("%s version: %w", o.Trellis, err)
 	}
-	pool := "engine default"
-	if o.PoolMaxConns > 0 {
-		pool = fmt.Sprint(o.PoolMaxConns)
-	}
 	m.add("date", time.Now().UTC().Format("2006-01-02 15:04:05 UTC"))
 	m.add("commit", gitDescribe())
 	m.add("engine", strings.TrimSpace(string(engineVersion))+", built with "+runtime.Version())
@@ -258,7 +219,7 @@ func describeRun(ctx context.Context, db *pgx.Conn, o options) (meta, error) {
 	m.add("postgres", fmt.Sprintf("%s, fsync %s, shared_buffers %s", pgVersion, fsync, sharedBuffers))
 	m.add("data set", "hack/bench/dataset.sql version "+dataVersion+": 10 000 users, 100 000 articles, 1 000 000 comments")
 	m.add("load", fmt.Sprintf("bombardier, %d connections, %s warm-up then %s measured per query", o.Connections, o.Warmup, o.Duration))
-	m.add("engine pool", pool)
+	m.add("pool", fmt.Sprintf("%d connections, engine and floor each", o.PoolMaxConns))
 	// Other work on the machine skews every number: say how busy it was.
 	if avg, err := os.ReadFile("/proc/loadavg"); err == nil {
 		m.add("load average before the run", strings.Join(strings.Fields(string(avg))[:3], " "))
