@@ -81,7 +81,8 @@ type Rows struct {
 	Limit      *Value
 	Offset     *Value
 	// Cap is the role's permission limit, 0 for none: at most Cap rows,
-	// whatever Limit says.
+	// whatever Limit says. An aggregate's Cap bounds its nodes only: as in
+	// Hasura, the aggregates are computed over all the rows.
 	Cap int
 }
 

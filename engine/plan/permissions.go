@@ -17,13 +17,11 @@ import (
 // statement's session argument, so the SQL text never holds them and the
 // plan cache can rebind them.
 
-// readable narrows rows to those the role may select from t; capped
-// applies the permission's limit (Hasura does not to aggregates).
-func (p *planner) readable(t *schema.Table, rows *Rows, capped bool) {
+// readable narrows rows to those the role may select from t and caps
+// them by the permission's limit.
+func (p *planner) readable(t *schema.Table, rows *Rows) {
 	rows.Where = conjoin(p.permission(t.Perm.Select.Filter), rows.Where)
-	if capped {
-		rows.Cap = t.Perm.Select.Limit
-	}
+	rows.Cap = t.Perm.Select.Limit
 }
 
 // selectFilter is the role's select filter on t as IR, nil for none.

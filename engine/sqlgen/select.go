@@ -32,10 +32,14 @@ func (g *gen) selectJSON(s *plan.Select, outer string) {
 		g.rows(s, a, outer)
 		g.write(")")
 	case plan.ShapeAggregate:
+		// The aggregates see every row; a cap bounds only the nodes, which
+		// then read the rows again (nodesJSON).
+		all := *s
+		all.From.Cap = 0
 		g.write("(SELECT ")
-		g.aggregateJSON(s.Aggregate, a, s.From.OrderBy)
+		g.aggregateJSON(s.Aggregate, aggregateRows{sel: s, alias: a, outer: outer})
 		g.write(" FROM ")
-		g.rows(s, a, outer)
+		g.rows(&all, a, outer)
 		g.write(")")
 	}
 }
