@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/metadata"
 	"github.com/trellis-gql/trellis/permissions"
 )
 
@@ -74,6 +76,12 @@ func (p *planner) permExp(e permissions.BoolExp) BoolExp {
 		return ex
 	case permissions.Exists:
 		return Exists{Table: e.Table.Info, Where: p.permExpOrTrue(e.Where)}
+	case permissions.ComputedRows:
+		call := computedCall(e.Field)
+		if call == nil {
+			return Or{}
+		}
+		return Exists{Table: e.Field.Table.Info, Function: call, Where: p.permExpOrTrue(e.Where)}
 	}
 	return And{}
 }
@@ -89,10 +97,19 @@ func (p *planner) permExpOrTrue(e permissions.BoolExp) BoolExp {
 var listOps = map[string]bool{"_in": true, "_nin": true, "_has_keys_any": true, "_has_keys_all": true}
 
 func (p *planner) permCompare(c permissions.Compare) BoolExp {
-	if ref := c.Operand.Column; ref != nil {
-		return CompareColumns{Column: c.Column.Name, Op: c.Op, Other: ref.Column, Root: ref.Root}
+	var cmp Compare
+	if cf := c.Computed; cf != nil {
+		if cmp.Call = computedCall(cf); cmp.Call == nil {
+			return Or{}
+		}
+		cmp.Type = cf.Scalar
+	} else {
+		if ref := c.Operand.Column; ref != nil {
+			return CompareColumns{Column: c.Column.Name, Op: c.Op, Other: ref.Column, Root: ref.Root}
+		}
+		cmp.Column, cmp.Type = c.Column.Name, p.schema.Catalog.Type(c.Column.TypeOID)
 	}
-	cmp := Compare{Column: c.Column.Name, Type: p.schema.Catalog.Type(c.Column.TypeOID), Op: c.Op}
+	cmp.Op = c.Op
 	typ := cmp.Type
 	if c.Op == "_has_key" || c.Op == "_has_keys_any" || c.Op == "_has_keys_all" {
 		typ = textType
@@ -102,7 +119,35 @@ func (p *planner) permCompare(c permissions.Compare) BoolExp {
 		return cmp
 	}
 	cmp.Value = p.operand(c.Operand, typ, listOps[c.Op])
+	if len(c.Args) > 0 {
+		cmp.Args = p.dWithinArgs(c.Args, typ)
+	}
 	return cmp
+}
+
+// dWithinArgs are the distance and, on geography, use_spheroid (true
+// unless given) of a permission's _st_d_within.
+func (p *planner) dWithinArgs(args []permissions.Operand, typ *catalog.Type) []Value {
+	out := []Value{p.operand(args[0], float8Type, false)}
+	if typ == nil || typ.Name != "geography" {
+		return out
+	}
+	spheroid := Value{Text: "true", Type: boolType}
+	if len(args) > 1 {
+		spheroid = p.operand(args[1], boolType, false)
+	}
+	return append(out, spheroid)
+}
+
+// computedCall is the call of a computed field on the row. Permissions
+// only compile for computed fields that take nothing but the row and the
+// session, whose calls cannot fail; nil otherwise.
+func computedCall(cf *metadata.ComputedField) *FunctionCall {
+	call, err := implicitCall(cf, gqlerr.Root)
+	if err != nil {
+		return nil
+	}
+	return call
 }
 
 // operand is the Value of a permission's operand (or preset) of type typ.
