@@ -36,6 +36,7 @@ func Compile(m *metadata.Model) *Set {
 			}
 		}
 	}
+	s.inherit(m)
 	return s
 }
 

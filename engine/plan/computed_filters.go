@@ -35,6 +35,6 @@ func implicitCall(c *metadata.ComputedField, path gqlerr.Path) (*FunctionCall, e
 	if err != nil {
 		return nil, err
 	}
-	call.Name = c.Function.Name
+	call.Name, call.Field = c.Function.Name, c.Name
 	return call, nil
 }

@@ -58,6 +58,11 @@ type Select struct {
 	Fields []Field
 	// Aggregate shapes the aggregate object (ShapeAggregate).
 	Aggregate []AggField
+	// Cells are an inherited role's cell filters (Scope expressions) on
+	// the columns and computed fields of Table, by name: wherever the
+	// select reads such a value of a row (fields, aggregates, where,
+	// order_by), it is null unless the row satisfies the filter.
+	Cells map[string]BoolExp
 }
 
 // Shape is the JSON form of a select's result.

@@ -3,6 +3,8 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
@@ -24,6 +26,19 @@ import (
 func (p *planner) readable(t *schema.Table, rows *Rows) {
 	rows.Where = conjoin(p.permission(t.Perm.Select.Filter), rows.Where)
 	rows.Cap = t.Perm.Select.Limit
+}
+
+// cells converts the role's cell filters on t; nil for none.
+func (p *planner) cells(t *schema.Table) map[string]BoolExp {
+	filters := t.Perm.Select.CellFilters
+	if len(filters) == 0 {
+		return nil
+	}
+	out := make(map[string]BoolExp, len(filters))
+	for _, field := range slices.Sorted(maps.Keys(filters)) {
+		out[field] = p.permission(filters[field])
+	}
+	return out
 }
 
 // selectFilter is the role's select filter on t as IR, nil for none.

@@ -101,6 +101,7 @@ func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
 		}
 	}
 	p.readable(t, &sel.From)
+	sel.Cells = p.cells(t)
 	if f.field.SelectionSet == nil {
 		return nil, f.path.Errorf(gqlerr.ValidationFailed, "missing selection set for %q", sf.Name)
 	}

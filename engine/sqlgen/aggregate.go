@@ -60,6 +60,7 @@ func (g *gen) nodesJSON(nodes []plan.Field, rows aggregateRows) {
 		return
 	}
 	n := g.alias()
+	g.readCells(n, rows.sel.Cells)
 	g.write("(SELECT coalesce(json_agg(")
 	g.rowJSON(nodes, n)
 	g.orderBy(order, n)
@@ -77,7 +78,7 @@ func (g *gen) count(f plan.AggField, a string) {
 	case 0:
 		g.write("*")
 	case 1:
-		g.write(a, ".", Ident(f.Columns[0]))
+		g.write(g.cellColumn(a, f.Columns[0]))
 	default:
 		// A row counts when all the columns are non-null.
 		g.write("CASE WHEN ")
@@ -85,14 +86,14 @@ func (g *gen) count(f plan.AggField, a string) {
 			if i > 0 {
 				g.write(" AND ")
 			}
-			g.write(a, ".", Ident(c), " IS NOT NULL")
+			g.write(g.cellColumn(a, c), " IS NOT NULL")
 		}
 		g.write(" THEN ROW(")
 		for i, c := range f.Columns {
 			if i > 0 {
 				g.write(", ")
 			}
-			g.write(a, ".", Ident(c))
+			g.write(g.cellColumn(a, c))
 		}
 		g.write(") END")
 	}
@@ -104,7 +105,7 @@ func (g *gen) count(f plan.AggField, a string) {
 // numeric, those of any other column are double precision (GraphQL Float),
 // as Hasura types them.
 func (g *gen) aggColumn(f plan.AggField, a string) {
-	expr := aggFuncs[f.Op] + "(" + a + "." + Ident(f.Column) + ")"
+	expr := aggFuncs[f.Op] + "(" + g.cellColumn(a, f.Column) + ")"
 	switch f.Op {
 	case "sum", "max", "min":
 		g.writeValue(expr, f.Type)
