@@ -23,11 +23,19 @@ type Or []BoolExp
 // Not negates.
 type Not struct{ Exp BoolExp }
 
-// Compare compares a column with an operand.
+// Compare compares a column, or the value of a scalar computed field,
+// with an operand.
 type Compare struct {
-	Column  *catalog.Column
-	Op      string // _eq, _in, _is_null, _ceq, …
-	Operand Operand
+	// Column is the column compared; nil when Computed is set.
+	Column *catalog.Column
+	// Computed is the scalar computed field compared (it takes nothing
+	// but the row and the session).
+	Computed *metadata.ComputedField
+	Op       string // _eq, _in, _is_null, _ceq, …
+	Operand  Operand
+	// Args are the further operands of _st_d_within and _st_3d_d_within:
+	// the distance, then use_spheroid when given. Operand is "from".
+	Args []Operand
 }
 
 // Operand is the right-hand side of a comparison: exactly one of Literal,
@@ -56,18 +64,26 @@ type Rel struct {
 	Where BoolExp
 }
 
+// ComputedRows holds when some row a table computed field returns for
+// the row satisfies Where.
+type ComputedRows struct {
+	Field *metadata.ComputedField
+	Where BoolExp
+}
+
 // Exists holds when some row of Table satisfies Where (_exists).
 type Exists struct {
 	Table *metadata.Table
 	Where BoolExp
 }
 
-func (And) isBoolExp()     {}
-func (Or) isBoolExp()      {}
-func (Not) isBoolExp()     {}
-func (Compare) isBoolExp() {}
-func (Rel) isBoolExp()     {}
-func (Exists) isBoolExp()  {}
+func (And) isBoolExp()          {}
+func (Or) isBoolExp()           {}
+func (Not) isBoolExp()          {}
+func (Compare) isBoolExp()      {}
+func (Rel) isBoolExp()          {}
+func (ComputedRows) isBoolExp() {}
+func (Exists) isBoolExp()       {}
 
 // columnOps are the column comparison operators.
 var columnOps = map[string]bool{"_ceq": true, "_cne": true, "_cgt": true, "_clt": true, "_cgte": true, "_clte": true}
@@ -87,7 +103,8 @@ var knownOps = func() map[string]bool {
 	for _, op := range strings.Fields(`_eq _neq _gt _lt _gte _lte _in _nin _like _nlike _ilike _nilike
 		_similar _nsimilar _regex _nregex _iregex _niregex _is_null _contains _contained_in _has_key
 		_has_keys_any _has_keys_all _st_contains _st_crosses _st_equals _st_intersects _st_overlaps
-		_st_touches _st_within _ancestor _descendant _matches _matches_fulltext`) {
+		_st_touches _st_within _st_3d_intersects _st_d_within _st_3d_d_within _ancestor _descendant
+		_matches _matches_fulltext`) {
 		m[op] = true
 	}
 	for op := range columnOps {
@@ -172,7 +189,7 @@ func (c *compiler) term(key string, val *node, t *metadata.Table) (BoolExp, erro
 		return c.exists(val)
 	}
 	if col := t.Info.Column(key); col != nil {
-		return c.comparisons(val, col, t)
+		return c.comparisons(val, Compare{Column: col}, t)
 	}
 	if r := relationship(t, key); r != nil {
 		where, err := c.boolExp(val, r.Target)
@@ -181,7 +198,30 @@ func (c *compiler) term(key string, val *node, t *metadata.Table) (BoolExp, erro
 		}
 		return Rel{Rel: r, Where: where}, nil
 	}
-	return nil, fmt.Errorf("no such column or relationship: %q", key)
+	if cf := computedField(t, key); cf != nil {
+		return c.computed(val, cf, t)
+	}
+	return nil, fmt.Errorf("no such column, relationship or computed field: %q", key)
+}
+
+// computed compiles the expression on a computed field: a comparison of
+// a scalar one's value, or an expression over the rows a table one
+// returns. As in Hasura, only a computed field that takes nothing but the
+// row and the session can filter.
+func (c *compiler) computed(val *node, cf *metadata.ComputedField, t *metadata.Table) (BoolExp, error) {
+	for _, a := range cf.Args {
+		if a.Role == metadata.ArgInput {
+			return nil, fmt.Errorf("computed field %q takes input arguments", cf.Name)
+		}
+	}
+	if cf.Scalar != nil {
+		return c.comparisons(val, Compare{Computed: cf}, t)
+	}
+	where, err := c.boolExp(val, cf.Table)
+	if err != nil {
+		return nil, err
+	}
+	return ComputedRows{Field: cf, Where: where}, nil
 }
 
 func (c *compiler) exists(val *node) (BoolExp, error) {
@@ -208,8 +248,9 @@ func (c *compiler) exists(val *node) (BoolExp, error) {
 	return Exists{Table: t, Where: e}, nil
 }
 
-// comparisons compiles the operators of a column's comparison object.
-func (c *compiler) comparisons(val *node, col *catalog.Column, t *metadata.Table) (BoolExp, error) {
+// comparisons compiles the operators of the comparison object of the
+// subject of subj (its Column or Computed).
+func (c *compiler) comparisons(val *node, subj Compare, t *metadata.Table) (BoolExp, error) {
 	if val.kind != 'o' {
 		// Hasura reads a bare value as _eq.
 		val = &node{kind: 'o', keys: []string{"_eq"}, vals: []*node{val}}
@@ -220,7 +261,8 @@ func (c *compiler) comparisons(val *node, col *catalog.Column, t *metadata.Table
 		if !knownOps[op] {
 			return nil, fmt.Errorf("unknown operator %q", op)
 		}
-		cmp := Compare{Column: col, Op: op}
+		cmp := subj
+		cmp.Op = op
 		v := val.vals[i]
 		switch {
 		case columnOps[op]:
@@ -229,10 +271,12 @@ func (c *compiler) comparisons(val *node, col *catalog.Column, t *metadata.Table
 				return nil, err
 			}
 			cmp.Operand.Column = ref
-		case v.kind == 's' && SessionVariable(v.str) != "":
-			cmp.Operand.Session = SessionVariable(v.str)
+		case dWithinOps[op]:
+			if err := dWithin(v, &cmp); err != nil {
+				return nil, err
+			}
 		default:
-			cmp.Operand.Literal = v.raw
+			cmp.Operand = operand(v)
 		}
 		and = append(and, cmp)
 	}
@@ -240,6 +284,37 @@ func (c *compiler) comparisons(val *node, col *catalog.Column, t *metadata.Table
 		return and[0], nil
 	}
 	return and, nil
+}
+
+// operand reads a literal or a session variable.
+func operand(v *node) Operand {
+	if v.kind == 's' && SessionVariable(v.str) != "" {
+		return Operand{Session: SessionVariable(v.str)}
+	}
+	return Operand{Literal: v.raw}
+}
+
+// dWithinOps take {distance, from, use_spheroid} as operand.
+var dWithinOps = map[string]bool{"_st_d_within": true, "_st_3d_d_within": true}
+
+// dWithin reads the operand of _st_d_within: from becomes the Operand,
+// distance and use_spheroid (when given) the Args.
+func dWithin(v *node, cmp *Compare) error {
+	from, distance := v.get("from"), v.get("distance")
+	if from == nil || distance == nil {
+		return fmt.Errorf("%s: expected {distance, from}", cmp.Op)
+	}
+	for _, k := range v.keys {
+		if k != "from" && k != "distance" && k != "use_spheroid" {
+			return fmt.Errorf("%s: unexpected key %q", cmp.Op, k)
+		}
+	}
+	cmp.Operand = operand(from)
+	cmp.Args = []Operand{operand(distance)}
+	if s := v.get("use_spheroid"); s != nil {
+		cmp.Args = append(cmp.Args, operand(s))
+	}
+	return nil
 }
 
 // columnRef reads the operand of a column comparison: a column name, or
@@ -284,6 +359,16 @@ func relationship(t *metadata.Table, name string) *metadata.Relationship {
 	return nil
 }
 
+// computedField returns t's computed field named name, or nil.
+func computedField(t *metadata.Table, name string) *metadata.ComputedField {
+	for _, cf := range t.ComputedFields {
+		if cf.Name == name {
+			return cf
+		}
+	}
+	return nil
+}
+
 // SessionVariables lists, in order of first use, the session variables an
 // expression reads.
 func SessionVariables(e BoolExp, out []string) []string {
@@ -299,10 +384,14 @@ func SessionVariables(e BoolExp, out []string) []string {
 	case Not:
 		out = SessionVariables(e.Exp, out)
 	case Compare:
-		if e.Operand.Session != "" && !contains(out, e.Operand.Session) {
-			out = append(out, e.Operand.Session)
+		for _, o := range append([]Operand{e.Operand}, e.Args...) {
+			if o.Session != "" && !contains(out, o.Session) {
+				out = append(out, o.Session)
+			}
 		}
 	case Rel:
+		out = SessionVariables(e.Where, out)
+	case ComputedRows:
 		out = SessionVariables(e.Where, out)
 	case Exists:
 		out = SessionVariables(e.Where, out)

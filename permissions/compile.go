@@ -36,6 +36,7 @@ func Compile(m *metadata.Model) *Set {
 			}
 		}
 	}
+	s.inherit(m)
 	return s
 }
 
@@ -190,14 +191,7 @@ func presets(n *node, t *metadata.Table) ([]Preset, error) {
 		if col == nil {
 			return nil, fmt.Errorf("no such column: %q", name)
 		}
-		p := Preset{Column: col}
-		v := n.vals[i]
-		if v.kind == 's' && SessionVariable(v.str) != "" {
-			p.Value.Session = SessionVariable(v.str)
-		} else {
-			p.Value.Literal = v.raw
-		}
-		out = append(out, p)
+		out = append(out, Preset{Column: col, Value: operand(n.vals[i])})
 	}
 	return out, nil
 }

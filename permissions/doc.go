@@ -10,6 +10,9 @@
 // session variables kept as references: their values are bound per
 // request by the planner and the SQL generator, never here.
 //
+// Inherited roles (the model's inherited_roles) get their parents'
+// permissions combined as Hasura combines them (see inherit.go).
+//
 // Invariants: a Set is immutable; the admin role has every permission and
 // no filter; a permission whose expression names something missing is left
 // out (the role then lacks it) and listed in Set.Problems.

@@ -41,6 +41,11 @@ type Select struct {
 	ComputedFields map[string]bool
 	// Filter is the row filter; nil means every row.
 	Filter BoolExp
+	// CellFilters, of an inherited role, map a column or computed field
+	// to the rows in which it shows (the rows of the parent roles that
+	// allow it); in other rows its value reads as null. A field not in the
+	// map shows in every row.
+	CellFilters map[string]BoolExp
 	// Limit caps the rows of every read; 0 means no cap.
 	Limit             int
 	AllowAggregations bool

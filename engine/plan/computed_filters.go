@@ -3,6 +3,7 @@ package plan
 import (
 	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/metadata"
 )
 
 // Computed fields whose function takes nothing from the client but the row
@@ -13,7 +14,7 @@ import (
 
 // computedFilter reads the bool_exp value of such a computed field.
 func (p *planner) computedFilter(v any, c *schema.ComputedField, path gqlerr.Path) ([]BoolExp, error) {
-	call, err := implicitCall(c, path)
+	call, err := implicitCall(c.Meta, path)
 	if err != nil {
 		return nil, err
 	}
@@ -29,11 +30,11 @@ func (p *planner) computedFilter(v any, c *schema.ComputedField, path gqlerr.Pat
 
 // implicitCall is the call of a computed field that takes no client
 // argument: the row and the session, where the function wants them.
-func implicitCall(c *schema.ComputedField, path gqlerr.Path) (*FunctionCall, error) {
-	call, err := layoutCall(nil, c.Meta.Args, path)
+func implicitCall(c *metadata.ComputedField, path gqlerr.Path) (*FunctionCall, error) {
+	call, err := layoutCall(nil, c.Args, path)
 	if err != nil {
 		return nil, err
 	}
-	call.Name = c.Meta.Function.Name
+	call.Name, call.Field = c.Function.Name, c.Name
 	return call, nil
 }

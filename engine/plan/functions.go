@@ -11,6 +11,9 @@ import (
 // or table computed field, or the value of a scalar computed field.
 type FunctionCall struct {
 	Name catalog.QualifiedName
+	// Field names the computed field the call computes, "" for other
+	// calls.
+	Field string
 	// Args are in call order: positional ones (Name "") first, then named.
 	Args []CallArg
 }
@@ -74,7 +77,7 @@ func (p *planner) computedScalar(s *selected, sf *schema.Field) (Field, error) {
 	if err != nil {
 		return Field{}, err
 	}
-	call.Name = c.Meta.Function.Name
+	call.Name, call.Field = c.Meta.Function.Name, c.Meta.Name
 	return Field{Alias: s.alias, Kind: FieldComputed, Type: c.Meta.Scalar, Call: call}, nil
 }
 

@@ -58,6 +58,11 @@ type Select struct {
 	Fields []Field
 	// Aggregate shapes the aggregate object (ShapeAggregate).
 	Aggregate []AggField
+	// Cells are an inherited role's cell filters (Scope expressions) on
+	// the columns and computed fields of Table, by name: wherever the
+	// select reads such a value of a row (fields, aggregates, where,
+	// order_by), it is null unless the row satisfies the filter.
+	Cells map[string]BoolExp
 }
 
 // Shape is the JSON form of a select's result.
@@ -81,7 +86,8 @@ type Rows struct {
 	Limit      *Value
 	Offset     *Value
 	// Cap is the role's permission limit, 0 for none: at most Cap rows,
-	// whatever Limit says.
+	// whatever Limit says. An aggregate's Cap bounds its nodes only: as in
+	// Hasura, the aggregates are computed over all the rows.
 	Cap int
 }
 

@@ -34,7 +34,7 @@ func (p *planner) orderExtra(key string, v any, t *schema.Table, path gqlerr.Pat
 		if err != nil {
 			return nil, true, err
 		}
-		if item.Call, err = implicitCall(cf, path); err != nil {
+		if item.Call, err = implicitCall(cf.Meta, path); err != nil {
 			return nil, true, err
 		}
 		return []OrderItem{item}, true, nil
@@ -62,7 +62,7 @@ func (p *planner) orderAggregate(v any, target schema.OrderAggregateTarget, path
 			base.Join = append(base.Join, ColumnPair{Outer: m.From, Inner: m.To})
 		}
 	} else {
-		call, err := implicitCall(target.Computed, path)
+		call, err := implicitCall(target.Computed.Meta, path)
 		if err != nil {
 			return nil, err
 		}

@@ -3,9 +3,13 @@ package plan
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/schema"
+	"github.com/trellis-gql/trellis/metadata"
 	"github.com/trellis-gql/trellis/permissions"
 )
 
@@ -17,13 +21,24 @@ import (
 // statement's session argument, so the SQL text never holds them and the
 // plan cache can rebind them.
 
-// readable narrows rows to those the role may select from t; capped
-// applies the permission's limit (Hasura does not to aggregates).
-func (p *planner) readable(t *schema.Table, rows *Rows, capped bool) {
+// readable narrows rows to those the role may select from t and caps
+// them by the permission's limit.
+func (p *planner) readable(t *schema.Table, rows *Rows) {
 	rows.Where = conjoin(p.permission(t.Perm.Select.Filter), rows.Where)
-	if capped {
-		rows.Cap = t.Perm.Select.Limit
+	rows.Cap = t.Perm.Select.Limit
+}
+
+// cells converts the role's cell filters on t; nil for none.
+func (p *planner) cells(t *schema.Table) map[string]BoolExp {
+	filters := t.Perm.Select.CellFilters
+	if len(filters) == 0 {
+		return nil
 	}
+	out := make(map[string]BoolExp, len(filters))
+	for _, field := range slices.Sorted(maps.Keys(filters)) {
+		out[field] = p.permission(filters[field])
+	}
+	return out
 }
 
 // selectFilter is the role's select filter on t as IR, nil for none.
@@ -76,6 +91,12 @@ func (p *planner) permExp(e permissions.BoolExp) BoolExp {
 		return ex
 	case permissions.Exists:
 		return Exists{Table: e.Table.Info, Where: p.permExpOrTrue(e.Where)}
+	case permissions.ComputedRows:
+		call := computedCall(e.Field)
+		if call == nil {
+			return Or{}
+		}
+		return Exists{Table: e.Field.Table.Info, Function: call, Where: p.permExpOrTrue(e.Where)}
 	}
 	return And{}
 }
@@ -91,10 +112,19 @@ func (p *planner) permExpOrTrue(e permissions.BoolExp) BoolExp {
 var listOps = map[string]bool{"_in": true, "_nin": true, "_has_keys_any": true, "_has_keys_all": true}
 
 func (p *planner) permCompare(c permissions.Compare) BoolExp {
-	if ref := c.Operand.Column; ref != nil {
-		return CompareColumns{Column: c.Column.Name, Op: c.Op, Other: ref.Column, Root: ref.Root}
+	var cmp Compare
+	if cf := c.Computed; cf != nil {
+		if cmp.Call = computedCall(cf); cmp.Call == nil {
+			return Or{}
+		}
+		cmp.Type = cf.Scalar
+	} else {
+		if ref := c.Operand.Column; ref != nil {
+			return CompareColumns{Column: c.Column.Name, Op: c.Op, Other: ref.Column, Root: ref.Root}
+		}
+		cmp.Column, cmp.Type = c.Column.Name, p.schema.Catalog.Type(c.Column.TypeOID)
 	}
-	cmp := Compare{Column: c.Column.Name, Type: p.schema.Catalog.Type(c.Column.TypeOID), Op: c.Op}
+	cmp.Op = c.Op
 	typ := cmp.Type
 	if c.Op == "_has_key" || c.Op == "_has_keys_any" || c.Op == "_has_keys_all" {
 		typ = textType
@@ -104,7 +134,35 @@ func (p *planner) permCompare(c permissions.Compare) BoolExp {
 		return cmp
 	}
 	cmp.Value = p.operand(c.Operand, typ, listOps[c.Op])
+	if len(c.Args) > 0 {
+		cmp.Args = p.dWithinArgs(c.Args, typ)
+	}
 	return cmp
+}
+
+// dWithinArgs are the distance and, on geography, use_spheroid (true
+// unless given) of a permission's _st_d_within.
+func (p *planner) dWithinArgs(args []permissions.Operand, typ *catalog.Type) []Value {
+	out := []Value{p.operand(args[0], float8Type, false)}
+	if typ == nil || typ.Name != "geography" {
+		return out
+	}
+	spheroid := Value{Text: "true", Type: boolType}
+	if len(args) > 1 {
+		spheroid = p.operand(args[1], boolType, false)
+	}
+	return append(out, spheroid)
+}
+
+// computedCall is the call of a computed field on the row. Permissions
+// only compile for computed fields that take nothing but the row and the
+// session, whose calls cannot fail; nil otherwise.
+func computedCall(cf *metadata.ComputedField) *FunctionCall {
+	call, err := implicitCall(cf, gqlerr.Root)
+	if err != nil {
+		return nil
+	}
+	return call
 }
 
 // operand is the Value of a permission's operand (or preset) of type typ.

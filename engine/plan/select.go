@@ -100,7 +100,8 @@ func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
 			return nil, err
 		}
 	}
-	p.readable(t, &sel.From, sel.Shape != ShapeAggregate)
+	p.readable(t, &sel.From)
+	sel.Cells = p.cells(t)
 	if f.field.SelectionSet == nil {
 		return nil, f.path.Errorf(gqlerr.ValidationFailed, "missing selection set for %q", sf.Name)
 	}

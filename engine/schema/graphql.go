@@ -231,7 +231,9 @@ func (b *builder) tableTypes(t *Table) {
 			f := graphql.Fields{}
 			for _, c := range t.Columns {
 				var typ graphql.Output = b.columnType(c.Scalar)
-				if !c.Info.Nullable {
+				if !c.Info.Nullable && t.Perm.Select.CellFilters[c.Info.Name] == nil {
+					// A cell an inherited role may not see in some rows
+					// reads as null there (Hasura makes it nullable).
 					typ = graphql.NewNonNull(typ)
 				}
 				f[c.Field] = &graphql.Field{Type: typ, Args: columnFieldArgs(c), Description: c.Description}

@@ -18,13 +18,12 @@ func (g *gen) source(s *plan.Select, outer string) {
 // computed writes a scalar computed field of the row aliased a, as text
 // when its type is stringified (see writeValue).
 func (g *gen) computed(f plan.Field, a string) {
+	expr := g.cellCall(f.Call, a)
 	if g.stringify && stringified(f.Type) {
-		g.write("(")
-		g.call(f.Call, a)
-		g.write(")::text")
+		g.write("(", expr, ")::text")
 		return
 	}
-	g.call(f.Call, a)
+	g.write(expr)
 }
 
 // call writes "schema"."fn"(…): each client value a typed parameter, the

@@ -11,11 +11,11 @@ import (
 func (g *gen) orderTerm(o plan.OrderItem, a string) {
 	switch {
 	case o.Call != nil:
-		g.call(o.Call, a)
+		g.write(g.cellCall(o.Call, a))
 	case o.Aggregate != nil:
 		g.orderAggregate(o.Aggregate, a)
 	default:
-		g.write(a, ".", Ident(o.Column))
+		g.write(g.cellColumn(a, o.Column))
 	}
 }
 

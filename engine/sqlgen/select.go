@@ -15,6 +15,7 @@ const maxPairs = 50
 // outer is the alias of the enclosing row for a relationship, "" at the root.
 func (g *gen) selectJSON(s *plan.Select, outer string) {
 	a := g.alias()
+	g.readCells(a, s.Cells)
 	switch s.Shape {
 	case plan.ShapeObject:
 		g.write("(SELECT ")
@@ -32,10 +33,14 @@ func (g *gen) selectJSON(s *plan.Select, outer string) {
 		g.rows(s, a, outer)
 		g.write(")")
 	case plan.ShapeAggregate:
+		// The aggregates see every row; a cap bounds only the nodes, which
+		// then read the rows again (nodesJSON).
+		all := *s
+		all.From.Cap = 0
 		g.write("(SELECT ")
-		g.aggregateJSON(s.Aggregate, a, s.From.OrderBy)
+		g.aggregateJSON(s.Aggregate, aggregateRows{sel: s, alias: a, outer: outer})
 		g.write(" FROM ")
-		g.rows(s, a, outer)
+		g.rows(&all, a, outer)
 		g.write(")")
 	}
 }
@@ -43,6 +48,8 @@ func (g *gen) selectJSON(s *plan.Select, outer string) {
 // rows writes a derived table of the rows a select reads, aliased a.
 func (g *gen) rows(s *plan.Select, a, outer string) {
 	inner := a + "_t"
+	g.readCells(a, s.Cells)
+	g.readCells(inner, s.Cells)
 	g.write("(SELECT ")
 	if len(s.From.DistinctOn) > 0 {
 		g.write("DISTINCT ON (")
@@ -156,15 +163,16 @@ func (g *gen) rowJSON(fields []plan.Field, a string) {
 		g.write(g.text(f.Alias), ", ")
 		switch f.Kind {
 		case plan.FieldColumn:
+			col := g.cellColumn(a, f.Column)
 			if len(f.JSONPath) > 0 {
-				g.write("(", a, ".", Ident(f.Column), " #> ", g.bind(f.JSONPath), "::text[])")
+				g.write("(", col, " #> ", g.bind(f.JSONPath), "::text[])")
 				break
 			}
 			if f.Upper {
-				g.write("upper(", a, ".", Ident(f.Column), ")")
+				g.write("upper(", col, ")")
 				break
 			}
-			g.column(a, f.Column, f.Type)
+			g.writeValue(col, f.Type)
 		case plan.FieldTypename:
 			g.write(g.text(f.Text))
 		case plan.FieldSelect:
@@ -220,11 +228,6 @@ func (g *gen) jsonObject(n int, pair func(i int)) {
 		}
 	}
 	g.write(")::json")
-}
-
-// column writes a column of the row aliased a as a JSON value.
-func (g *gen) column(a, name string, t *catalog.Type) {
-	g.writeValue(a+"."+Ident(name), t)
 }
 
 // writeValue writes an expression of type t, as text when numbers of that

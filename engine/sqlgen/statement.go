@@ -70,6 +70,8 @@ type gen struct {
 	// scope is the alias of the row a permission expression is about
 	// (plan.Scope), which its root column comparisons read.
 	scope string
+	// cells are the cell filters of the rows read under each alias.
+	cells map[string]map[string]plan.BoolExp
 
 	sb     strings.Builder
 	args   []any

@@ -45,9 +45,11 @@ var spatialFuncs = map[string]string{
 // subject is what a comparison compares: the column (or computed field)
 // of the row aliased a, converted by each of its casts in turn.
 func (g *gen) subject(c plan.Compare, a string) string {
-	expr := a + "." + Ident(c.Column)
+	var expr string
 	if c.Call != nil {
-		expr = g.capture(func() { g.call(c.Call, a) })
+		expr = g.cellCall(c.Call, a)
+	} else {
+		expr = g.cellColumn(a, c.Column)
 	}
 	for _, t := range c.Casts {
 		expr = "(" + expr + ")::" + typeName(t)
