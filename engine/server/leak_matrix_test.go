@@ -469,3 +469,31 @@ func tutorSubjects(nine string) string {
 		row(9, 4, "introductory", nine), row(9, 9, "intermediate", nine), row(9, 14, "advanced", nine),
 	}, ",") + `]}}`
 }
+
+// TestLeakPlanCacheRebind alternates two students and two tutors on one
+// document and its variables: the second request of each role is
+// answered from the plan cache with the session rebound, and must hold
+// the second identity's rows, never the first one's.
+func TestLeakPlanCacheRebind(t *testing.T) {
+	s := newLeakServer(t)
+	const q = `query ($a: Int!, $b: Int!) { a: users_by_pk(id: $a) { id } b: users_by_pk(id: $b) { id } matches_aggregate { aggregate { count } } matches(order_by: {id: asc}, limit: 2) { student_id tutor_id } }`
+	vars := map[string]any{"a": 1, "b": 69}
+	want := map[string]string{
+		studentA.name: `{"data":{"a":{"id":1},"b":null,"matches_aggregate":{"aggregate":{"count":2}},"matches":[{"student_id":1,"tutor_id":1},{"student_id":1,"tutor_id":21}]}}`,
+		studentB.name: `{"data":{"a":null,"b":{"id":69},"matches_aggregate":{"aggregate":{"count":2}},"matches":[{"student_id":53,"tutor_id":45},{"student_id":53,"tutor_id":65}]}}`,
+		tutorA.name:   `{"data":{"a":{"id":1},"b":null,"matches_aggregate":{"aggregate":{"count":6}},"matches":[{"student_id":1,"tutor_id":1},{"student_id":21,"tutor_id":1}]}}`,
+		tutorB.name:   `{"data":{"a":null,"b":null,"matches_aggregate":{"aggregate":{"count":5}},"matches":[{"student_id":602,"tutor_id":18},{"student_id":622,"tutor_id":18}]}}`,
+	}
+	hits0, _ := s.engine.CacheStats()
+	order := []identity{studentA, studentB, tutorA, tutorB, studentB, studentA, tutorB, tutorA, studentA, tutorA}
+	for i, id := range order {
+		cred := credentials(id)[i%2]
+		if got := s.as(t, id, cred, q, vars); got != want[id.name] {
+			t.Errorf("request %d as %s (%s):\ngot  %s\nwant %s", i, id.name, cred, got, want[id.name])
+		}
+	}
+	// Each role plans once; every later request is a cache hit.
+	if hits, _ := s.engine.CacheStats(); hits-hits0 != int64(len(order)-2) {
+		t.Errorf("%d plan cache hits, want %d", hits-hits0, len(order)-2)
+	}
+}
