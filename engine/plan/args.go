@@ -376,7 +376,7 @@ func (p *planner) orderObject(obj *object, t *schema.Table, at gqlerr.Path, path
 			if !isObj {
 				return nil, typeMismatch(kp, r.Target.Names.OrderBy, "an object", val)
 			}
-			hop := Hop{Table: r.Target.Meta.Info}
+			hop := Hop{Table: r.Target.Meta.Info, Where: p.selectFilter(r.Target)}
 			for _, m := range r.Meta.Mapping {
 				hop.Join = append(hop.Join, ColumnPair{Outer: m.From, Inner: m.To})
 			}

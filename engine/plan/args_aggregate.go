@@ -59,6 +59,8 @@ func (p *planner) aggregatePredicates(v any, r *schema.Relationship, path gqlerr
 		if err != nil {
 			return nil, err
 		}
+		// Only the related rows the role can see are aggregated.
+		ap.Filter = conjoin(p.selectFilter(t), ap.Filter)
 		for _, m := range r.Meta.Mapping {
 			ap.Join = append(ap.Join, ColumnPair{Outer: m.From, Inner: m.To})
 		}

@@ -227,6 +227,9 @@ type OrderItem struct {
 type Hop struct {
 	Table *catalog.Table
 	Join  []ColumnPair // outer = the row before the hop
+	// Where is the role's select filter on Table, nil for none: a row the
+	// role cannot see sorts as if there were none (NULL).
+	Where BoolExp
 }
 
 // Value is a user value, sent to Postgres as text and cast to Type there.

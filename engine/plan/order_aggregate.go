@@ -13,6 +13,9 @@ type OrderAggregate struct {
 	Table    *catalog.Table
 	Join     []ColumnPair // outer = the sorted row
 	Function *FunctionCall
+	// Where is the role's select filter on Table, nil for none: only the
+	// rows the role can see are aggregated.
+	Where BoolExp
 	// Op is "count" (of rows) or an aggregate operator (avg, max, …) over
 	// Column.
 	Op     string
@@ -56,7 +59,7 @@ func (p *planner) orderAggregate(v any, target schema.OrderAggregateTarget, path
 	if !ok {
 		return nil, typeMismatch(path, name, "an object", v)
 	}
-	base := OrderAggregate{Table: t.Meta.Info}
+	base := OrderAggregate{Table: t.Meta.Info, Where: p.selectFilter(t)}
 	if target.Rel != nil {
 		for _, m := range target.Rel.Meta.Mapping {
 			base.Join = append(base.Join, ColumnPair{Outer: m.From, Inner: m.To})

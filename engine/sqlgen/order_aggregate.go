@@ -35,7 +35,7 @@ func (g *gen) orderAggregate(agg *plan.OrderAggregate, a string) {
 	g.write(" FROM ")
 	g.source(&plan.Select{Table: agg.Table, Function: agg.Function}, a)
 	g.write(" AS ", rows, " WHERE ")
-	g.rowsCondition(&plan.Rows{Join: agg.Join}, rows, a)
+	g.rowsCondition(&plan.Rows{Join: agg.Join, Where: agg.Where}, rows, a)
 	g.write(")")
 }
 

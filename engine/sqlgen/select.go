@@ -152,7 +152,7 @@ func (g *gen) orderPath(path []plan.Hop, o plan.OrderItem, a string) {
 	g.write("(SELECT ")
 	g.orderPath(path[1:], o, inner)
 	g.write(" FROM ", Qualified(hop.Table.Name), " AS ", inner, " WHERE ")
-	g.rowsCondition(&plan.Rows{Join: hop.Join}, inner, a)
+	g.rowsCondition(&plan.Rows{Join: hop.Join, Where: hop.Where}, inner, a)
 	g.write(" LIMIT 1)")
 }
 
