@@ -181,6 +181,7 @@ func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw 
 		return e
 	}
 	req.SessionVars = sess.Vars
+	req.BackendOnly = sess.BackendOnly
 	res, err := s.cfg.Engine.Execute(r.Context(), sess.Role, req)
 	if err != nil {
 		e := gqlerr.As(err)
