@@ -92,7 +92,10 @@ var columnOps = map[string]bool{"_ceq": true, "_cne": true, "_cgt": true, "_clt"
 // also accepts $eq for _eq, $and for _and, and so on.
 func operatorName(s string) string {
 	if strings.HasPrefix(s, "$") {
-		return "_" + s[1:]
+		s = "_" + s[1:]
+	}
+	if s == "_ne" { // Hasura's other spelling of _neq
+		return "_neq"
 	}
 	return s
 }
@@ -229,8 +232,12 @@ func (c *compiler) exists(val *node) (BoolExp, error) {
 	if tn == nil {
 		return nil, fmt.Errorf("_exists needs _table")
 	}
-	var name catalog.QualifiedName
-	if err := json.Unmarshal(tn.raw, &name); err != nil {
+	// _table is a table name ("user", in the public schema) or
+	// {"schema", "name"}.
+	name := catalog.QualifiedName{Schema: "public"}
+	if tn.kind == 's' {
+		name.Name = tn.str
+	} else if err := json.Unmarshal(tn.raw, &name); err != nil {
 		return nil, fmt.Errorf("_exists: %w", err)
 	}
 	t := c.model.Table(name)

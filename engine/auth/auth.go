@@ -36,6 +36,11 @@ type Session struct {
 	// they do not expire (admin secret, unauthorized role, a JWT without
 	// exp). A WebSocket connection is closed at this time.
 	Expiry time.Time
+	// BackendOnly says that the request may use the role's backend_only
+	// permissions (Hasura's backend scenario): it set
+	// x-hasura-use-backend-only-permissions to true and carried the admin
+	// secret, or no admin secret is configured.
+	BackendOnly bool
 }
 
 // IsAdmin reports whether the session has the admin role.
@@ -173,7 +178,7 @@ func (a *Authenticator) JWTInfo() []map[string]any {
 func (a *Authenticator) Authenticate(ctx context.Context, req Request) (Session, error) {
 	vars := headerVars(req.Header)
 	if a.adminSecret == "" {
-		return withRole(roleOr(vars, AdminRole), vars), nil
+		return trusted(withRole(roleOr(vars, AdminRole), vars))
 	}
 	given, sent := vars[adminSecretVar]
 	if !sent {
@@ -183,7 +188,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, req Request) (Session,
 		if subtle.ConstantTimeCompare([]byte(given), []byte(a.adminSecret)) != 1 {
 			return Session{}, newError(http.StatusUnauthorized, gqlerr.AccessDenied, "invalid x-hasura-admin-secret/x-hasura-access-key")
 		}
-		return withRole(roleOr(vars, AdminRole), vars), nil
+		return trusted(withRole(roleOr(vars, AdminRole), vars))
 	}
 	switch {
 	case a.hook != nil:

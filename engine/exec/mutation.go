@@ -28,7 +28,7 @@ const setSession = "SELECT set_config('hasura.user', $1, true)"
 func (db *DB) Mutate(ctx context.Context, session string, fields []*sqlgen.MutationField) ([][]byte, error) {
 	for _, f := range fields {
 		for _, s := range f.Steps {
-			if s.Output != nil {
+			if s.Output != nil || s.Statement.Checked {
 				return db.mutateInTx(ctx, session, fields)
 			}
 		}
@@ -93,7 +93,10 @@ func (db *DB) mutateInTx(ctx context.Context, session string, fields []*sqlgen.M
 	for i, f := range fields {
 		values := make([][]byte, len(f.Steps))
 		for j, s := range f.Steps {
-			v, err := rawRow(tx.Query(ctx, s.Statement.SQL, s.Statement.Args...))
+			v, passed, err := checkedRow(tx.Query(ctx, s.Statement.SQL, s.Statement.Args...))
+			if err == nil && !passed {
+				return nil, checkFailed(f)
+			}
 			if err == nil && s.Output != nil {
 				args := append([]any(nil), s.Output.Args...)
 				args[s.OutputArg] = string(v)
@@ -110,6 +113,49 @@ func (db *DB) mutateInTx(ctx context.Context, session string, fields []*sqlgen.M
 		return nil, Translate(err)
 	}
 	return out, nil
+}
+
+// checkedRow reads the row a mutation step returns: its JSON and, when
+// the statement has a second column (sqlgen.Statement.Checked), whether
+// every row it wrote passed its permission check.
+func checkedRow(rows pgx.Rows, err error) (_ []byte, passed bool, _ error) {
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out []byte
+	passed = true
+	if rows.Next() {
+		values := rows.RawValues()
+		out = []byte("null")
+		if values[0] != nil {
+			out = append([]byte{}, values[0]...)
+		}
+		if len(values) > 1 {
+			// A boolean in the text format is "t" or "f"; in the binary
+			// one, a byte 1 or 0.
+			passed = len(values[1]) == 1 && (values[1][0] == 't' || values[1][0] == 1)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if out == nil {
+		return nil, false, gqlerr.New(gqlerr.Unexpected, "$", "the mutation returned no row")
+	}
+	return out, passed, nil
+}
+
+// checkFailed is Hasura's error for a written row that fails the check of
+// the role's insert or update permission, reported at the field's error
+// path (an insert's objects argument, "$" for an update).
+func checkFailed(f *sqlgen.MutationField) error {
+	path := f.ErrorPath
+	if path == "" {
+		path = "$"
+	}
+	return gqlerr.New(gqlerr.PermissionError, path, "check constraint of an insert/update permission has failed")
 }
 
 // rawRow reads the one column of the one row a statement returns.

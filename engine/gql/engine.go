@@ -29,6 +29,9 @@ type Request struct {
 	// SessionVars are the request's x-hasura-* session variables (names
 	// lower-cased); they come from headers, not from the posted JSON.
 	SessionVars map[string]string `json:"-"`
+	// BackendOnly lets the request use the role's backend_only
+	// permissions (auth.Session.BackendOnly).
+	BackendOnly bool `json:"-"`
 }
 
 // Result is the data of a successful operation: each root field's response
@@ -75,22 +78,45 @@ func NewSnapshot(m *metadata.Model) *Snapshot {
 // Schema returns the schema of a role, building it once. Readers of an
 // already built schema take no lock.
 func (s *Snapshot) Schema(role string) (*schema.Schema, error) {
-	key := s.schemaKey(role)
+	return s.schemaOf(role, false)
+}
+
+// schemaOf returns the schema of a role in the frontend scenario, or in
+// the backend one (backend_only permissions included) when backend is set.
+func (s *Snapshot) schemaOf(role string, backend bool) (*schema.Schema, error) {
+	key := s.schemaKey(role, backend)
 	v, ok := s.schemas.Load(key)
 	if !ok {
 		v, _ = s.schemas.LoadOrStore(key, &roleSchema{})
 	}
 	rs := v.(*roleSchema)
-	rs.once.Do(func() { rs.schema, rs.err = schema.Build(s.Model, s.Permissions.Role(key), s.defaultNaming) })
+	rs.once.Do(func() {
+		perms := s.Permissions.Role(role)
+		if key == "" {
+			perms = s.Permissions.Role("")
+		}
+		if backend {
+			perms = perms.Backend()
+		}
+		rs.schema, rs.err = schema.Build(s.Model, perms, s.defaultNaming)
+	})
 	return rs.schema, rs.err
 }
 
+// backendSuffix marks the key of a role's backend-scenario schema; it
+// cannot occur in a role name sent in a header.
+const backendSuffix = "\x00backend"
+
 // schemaKey names the schema a role gets: the admin role and each role
-// with permissions its own; every other role the same empty schema, one
-// copy however many role names clients send.
-func (s *Snapshot) schemaKey(role string) string {
+// with permissions its own (and a second one for the backend scenario
+// when it has backend_only permissions); every other role the same empty
+// schema, one copy however many role names clients send.
+func (s *Snapshot) schemaKey(role string, backend bool) string {
 	if !s.Permissions.Defines(role) {
 		return ""
+	}
+	if backend && s.Permissions.Role(role).HasBackendOnly() {
+		return role + backendSuffix
 	}
 	return role
 }
@@ -172,7 +198,7 @@ func (e *Engine) Snapshot() *Snapshot { return e.snapshot.Load() }
 // Execute runs one request as the given role.
 func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result, error) {
 	snap := e.snapshot.Load()
-	sc, err := snap.Schema(role)
+	sc, err := snap.schemaOf(role, req.BackendOnly)
 	if err != nil {
 		return nil, fmt.Errorf("schema of role %q: %w", role, err)
 	}
@@ -242,7 +268,7 @@ func (e *Engine) compile(snap *Snapshot, sc *schema.Schema, role string, req Req
 	if cache == nil {
 		return e.plan(sc, nil, req, vars, session)
 	}
-	dk := docKey(snap.schemaKey(role), req)
+	dk := docKey(snap.schemaKey(role, req.BackendOnly), req)
 	cd, known := cache.docs.Get(dk)
 	if known && cd.rebindable != nil {
 		if cp, ok := cache.plans.Get(planKey(dk, cd.rebindable, vars)); ok {

@@ -29,8 +29,12 @@ type DMLConflict struct {
 	// DO NOTHING.
 	Update []string
 	// Where limits DO UPDATE to existing rows that satisfy it (GraphQL
-	// on_conflict.where); nil: every conflicting row.
+	// on_conflict.where, and the role's update filter); nil: every
+	// conflicting row.
 	Where BoolExp
+	// Presets are the role's update presets, set after the Update columns
+	// (DO UPDATE only).
+	Presets []DMLSetItem
 }
 
 // DMLSetOp tells how an update sets a column.
@@ -63,6 +67,9 @@ type DMLUpdate struct {
 	Set       []DMLSetItem
 	Where     BoolExp // nil: every row
 	Returning []Field // as in DMLInsert
+	// Check is the role's update check, which every updated row must
+	// satisfy afterwards (GraphQL updates); nil: none.
+	Check BoolExp
 }
 
 // DMLDelete deletes the rows of a table that satisfy Where.

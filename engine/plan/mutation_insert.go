@@ -30,6 +30,7 @@ func (p *planner) insertArgs(f *selected, t *schema.Table, args map[string]argum
 		if ins.OnConflict, err = p.onConflict(c.value, t, c.path); err != nil {
 			return nil, "", err
 		}
+		p.upsertPermission(ins, t)
 	}
 	return ins, a.path.String(), nil
 }
@@ -49,6 +50,7 @@ func (p *planner) insertRows(list []any, t *schema.Table, path gqlerr.Path, inde
 		}
 		ins.Rows = append(ins.Rows, row)
 	}
+	p.insertPermission(ins, t)
 	return ins, nil
 }
 
@@ -149,6 +151,7 @@ func (p *planner) nestedInsert(v any, r *schema.Relationship, path gqlerr.Path) 
 			if ins.OnConflict, err = p.onConflict(obj.vals[i], target, path.Key(key)); err != nil {
 				return nested, err
 			}
+			p.upsertPermission(ins, target)
 		}
 	}
 	nested.Insert = ins
@@ -179,6 +182,9 @@ func (p *planner) onConflict(v any, t *schema.Table, path gqlerr.Path) (*DMLConf
 				return nil, kp.Errorf(gqlerr.ValidationFailed, "expected one of the values %s for type '%s', but found %s", constraintList(t), names.Constraint, describeEnum(val))
 			}
 		case "update_columns":
+			if err := placeholderError(t, val, path); err != nil {
+				return nil, err
+			}
 			cols, err := updateColumns(val, t, kp)
 			if err != nil {
 				return nil, err

@@ -62,6 +62,26 @@ type Insert struct {
 	Table      *catalog.Table
 	Rows       []InsertRow
 	OnConflict *DMLConflict // nil: no ON CONFLICT clause
+	// Check is the role's insert check, which every inserted row must
+	// satisfy; UpdateCheck, when set, is the update check that replaces it
+	// for the rows an ON CONFLICT DO UPDATE updated instead. nil: none.
+	Check, UpdateCheck BoolExp
+}
+
+// Checked reports whether some row of the insert, nested ones included,
+// has a check to satisfy.
+func (ins *Insert) Checked() bool {
+	if ins.Check != nil || ins.UpdateCheck != nil {
+		return true
+	}
+	for _, r := range ins.Rows {
+		for _, n := range append(append([]NestedInsert(nil), r.Before...), r.After...) {
+			if n.Insert.Checked() {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // InsertRow is one object of an insert.

@@ -41,9 +41,11 @@ func (p *planner) updateArgs(f *selected, t *schema.Table, args map[string]argum
 	if err != nil {
 		return nil, err
 	}
-	u.Where = conjoin(p.permission(t.Perm.Update.Filter), u.Where)
-	u.Set, err = p.updateSets(t, args, f.path)
-	return u, err
+	if u.Set, err = p.updateSets(t, args, f.path); err != nil {
+		return nil, err
+	}
+	p.updatePermission(u, t)
+	return u, nil
 }
 
 // pkColumns reads pk_columns: <t>_pk_columns_input.
@@ -213,10 +215,10 @@ func (p *planner) updateMany(f *selected, t *schema.Table, args map[string]argum
 		if u.Where, err = p.boolExp(w.value, t, w.path); err != nil {
 			return nil, err
 		}
-		u.Where = conjoin(p.permission(t.Perm.Update.Filter), u.Where)
 		if u.Set, err = p.updateSets(t, itemArgs, ip); err != nil {
 			return nil, err
 		}
+		p.updatePermission(u, t)
 		m.Writes = append(m.Writes, Write{Table: t.Meta.Info, Update: u})
 	}
 	out, err := p.mutationOutput(f, t, false)

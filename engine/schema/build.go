@@ -84,12 +84,19 @@ type builder struct {
 func (b *builder) collectTables() {
 	for _, mt := range b.model.Tables {
 		perm := b.role.Table(mt)
-		if perm == nil || perm.Select == nil {
+		if perm == nil {
 			continue
+		}
+		writeOnly := perm.Select == nil
+		if writeOnly {
+			if perm = writeOnlyPermission(perm); perm == nil {
+				continue
+			}
 		}
 		t := &Table{
 			Meta:          mt,
 			Perm:          perm,
+			WriteOnly:     writeOnly,
 			Names:         NamesFor(mt, b.naming),
 			ColumnByField: map[string]*Column{},
 			RelByField:    map[string]*Relationship{},
@@ -134,7 +141,9 @@ func (b *builder) collectTables() {
 			}
 		}
 		b.tables = append(b.tables, t)
-		b.byName[mt.Info.Name] = t
+		if !writeOnly {
+			b.byName[mt.Info.Name] = t
+		}
 	}
 }
 
@@ -165,6 +174,9 @@ func (b *builder) claimNames(t *Table) string {
 
 func (b *builder) collectRelationships() {
 	for _, t := range b.tables {
+		if t.WriteOnly {
+			continue
+		}
 		rels := append(append([]*metadata.Relationship{}, t.Meta.ObjectRelationships...), t.Meta.ArrayRelationships...)
 		for _, r := range rels {
 			target := b.byName[r.Target.Info.Name]
@@ -193,11 +205,14 @@ func (b *builder) lookup() {
 	root := &Object{Name: QueryRoot, Kind: ObjRoot, Fields: map[string]*Field{}}
 	b.s.Query = root
 	b.s.owner = make(map[string]*Table, 13*len(b.tables))
-	if len(b.tables) == 0 {
+	if !b.readsSomeTable() {
 		root.Fields["no_queries_available"] = &Field{Name: "no_queries_available", Kind: FieldNoQueries, Type: "String"}
 	}
 	listArgs := b.naming.listArgs()
 	for _, t := range b.tables {
+		if t.WriteOnly {
+			continue
+		}
 		n := t.Names
 		if t.HasRoot(RootSelect) {
 			root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}

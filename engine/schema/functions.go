@@ -97,8 +97,14 @@ func withArgs(base map[string]bool, in *ArgsInput) map[string]bool {
 // and whose returned table, if any, is exposed.
 func (b *builder) collectComputedFields() {
 	for _, t := range b.tables {
+		if t.WriteOnly {
+			continue
+		}
 		for _, cf := range t.Meta.ComputedFields {
-			if !validName(cf.Name) || !t.Perm.Select.HasComputedField(cf.Name) {
+			// A select permission lists the scalar computed fields a role
+			// reads; one that returns rows of a table needs none, the
+			// select permission on that table decides (as in Hasura).
+			if !validName(cf.Name) || (cf.Table == nil && !t.Perm.Select.HasComputedField(cf.Name)) {
 				continue
 			}
 			if _, clash := t.ColumnByField[cf.Name]; clash {

@@ -21,10 +21,13 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 		b.tableTypes(t)
 	}
 	root := graphql.Fields{}
-	if len(b.tables) == 0 {
+	if !b.readsSomeTable() {
 		root["no_queries_available"] = &graphql.Field{Type: graphql.NewNonNull(graphql.String)}
 	}
 	for _, t := range b.tables {
+		if t.WriteOnly {
+			continue
+		}
 		n, custom := t.Names, t.Meta.Config.CustomRootFields
 		desc := "fetch data from the table: " + t.quotedName()
 		if t.HasRoot(RootSelect) {

@@ -125,6 +125,9 @@ type Table struct {
 	PrimaryKey []*Column
 	// Perm is the role's permissions on the table; its Select is set.
 	Perm *permissions.Table
+	// WriteOnly marks a table the role may write but not read (no select
+	// permission): it has mutation fields only (see writeonly.go).
+	WriteOnly bool
 	// Mutable describes the table's mutation fields (mutation.go).
 	Mutable *Mutable
 

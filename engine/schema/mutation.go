@@ -198,7 +198,9 @@ func (b *builder) mutationLookup() {
 		}
 		if t.Insertable() {
 			add(m.Insert, FieldInsert, m.Response, "objects", "on_conflict")
-			add(m.InsertOne, FieldInsertOne, t.Names.Object, "object", "on_conflict")
+			if !t.WriteOnly { // insert_<t>_one answers the row
+				add(m.InsertOne, FieldInsertOne, t.Names.Object, "object", "on_conflict")
+			}
 		}
 		if t.Updatable() {
 			add(m.Update, FieldUpdate, m.Response, append(updateArgs, "where")...)
@@ -217,10 +219,13 @@ func (b *builder) mutationLookup() {
 			}
 		}
 		if t.Insertable() || t.Updatable() || t.Deletable() {
-			b.s.mutationObjs[m.Response] = &Object{Name: m.Response, Kind: ObjMutationResponse, Table: t, Fields: map[string]*Field{
+			resp := &Object{Name: m.Response, Kind: ObjMutationResponse, Table: t, Fields: map[string]*Field{
 				b.naming.Field("affected_rows"): {Name: b.naming.Field("affected_rows"), Kind: FieldAffectedRows, Table: t, Type: "Int"},
-				"returning":                     {Name: "returning", Kind: FieldReturning, Table: t, Type: t.Names.Object},
 			}}
+			if !t.WriteOnly { // returning answers rows
+				resp.Fields["returning"] = &Field{Name: "returning", Kind: FieldReturning, Table: t, Type: t.Names.Object}
+			}
+			b.s.mutationObjs[m.Response] = resp
 		}
 	}
 	if len(root.Fields) == 0 {

@@ -58,10 +58,12 @@ func (b *builder) mutationFields(t *Table, fields graphql.Fields) {
 			Description: rootFieldDescription(crf.Insert, fmt.Sprintf("insert data into the table: %q", label)),
 			Args:        onConflict(graphql.FieldConfigArgument{"objects": arg("objects", graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(insert))), "the rows to be inserted")}),
 		}
-		fields[m.InsertOne] = &graphql.Field{
-			Type:        row,
-			Description: rootFieldDescription(crf.InsertOne, fmt.Sprintf("insert a single row into the table: %q", label)),
-			Args:        onConflict(graphql.FieldConfigArgument{"object": arg("object", graphql.NewNonNull(insert), "the row to be inserted")}),
+		if !t.WriteOnly {
+			fields[m.InsertOne] = &graphql.Field{
+				Type:        row,
+				Description: rootFieldDescription(crf.InsertOne, fmt.Sprintf("insert a single row into the table: %q", label)),
+				Args:        onConflict(graphql.FieldConfigArgument{"object": arg("object", graphql.NewNonNull(insert), "the row to be inserted")}),
+			}
 		}
 	}
 	if t.Updatable() {
@@ -124,10 +126,13 @@ func (b *builder) mutationTypes(t *Table) {
 		Name:        m.Response,
 		Description: fmt.Sprintf("response of any mutation on the table %q", label),
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
-			return graphql.Fields{
+			fields := graphql.Fields{
 				b.naming.Field("affected_rows"): {Type: graphql.NewNonNull(graphql.Int), Description: "number of rows affected by the mutation"},
-				"returning":                     {Type: nonNullList(b.objs[t.Names.Object]), Description: "data from the rows affected by the mutation"},
 			}
+			if !t.WriteOnly {
+				fields["returning"] = &graphql.Field{Type: nonNullList(b.objs[t.Names.Object]), Description: "data from the rows affected by the mutation"}
+			}
+			return fields
 		}),
 	})
 	if len(t.Mutable.Constraints) > 0 {

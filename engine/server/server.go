@@ -153,18 +153,35 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, buf.Bytes())
 		return
 	}
-	s.one(r, &buf, sess, trimmed, showInternal)
-	writeJSON(w, http.StatusOK, buf.Bytes())
+	status := http.StatusOK
+	if failed := s.one(r, &buf, sess, trimmed, showInternal); failed != nil && r.URL.Path == "/v1alpha1/graphql" {
+		status = legacyStatus(failed)
+	}
+	writeJSON(w, status, buf.Bytes())
 }
 
-// one runs a single request and appends its response.
-func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw []byte, showInternal bool) {
+// legacyStatus is the HTTP status /v1alpha1/graphql answers an error
+// with: that endpoint keeps the behaviour Hasura had before it answered
+// GraphQL errors with 200 (PR #2064), 400 for a request that fails and 500
+// for an unexpected error.
+func legacyStatus(e *gqlerr.Error) int {
+	if e.Code == gqlerr.Unexpected {
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
+
+// one runs a single request and appends its response; it returns the
+// error it answered, nil for data.
+func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw []byte, showInternal bool) *gqlerr.Error {
 	req, err := decodeRequest(raw)
 	if err != nil {
-		writeError(buf, err, showInternal)
-		return
+		e := gqlerr.As(err)
+		writeError(buf, e, showInternal)
+		return e
 	}
 	req.SessionVars = sess.Vars
+	req.BackendOnly = sess.BackendOnly
 	res, err := s.cfg.Engine.Execute(r.Context(), sess.Role, req)
 	if err != nil {
 		e := gqlerr.As(err)
@@ -172,9 +189,10 @@ func (s *Server) one(r *http.Request, buf *bytes.Buffer, sess auth.Session, raw 
 			s.log.Error("request failed", "error", err, "session", sess)
 		}
 		writeError(buf, e, showInternal)
-		return
+		return e
 	}
 	writeData(buf, res)
+	return nil
 }
 
 func invalidJSON() error {

@@ -78,6 +78,9 @@ func (g *gen) dmlConflict(table *catalog.Table, c *plan.DMLConflict) {
 		}
 		g.write(Ident(col), " = EXCLUDED.", Ident(col))
 	}
+	for _, s := range c.Presets {
+		g.write(", ", Ident(s.Column), " = ", g.value(s.Value))
+	}
 	if c.Where != nil {
 		// The existing row goes by the table's name here.
 		g.write(" WHERE ")

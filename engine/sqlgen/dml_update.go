@@ -12,8 +12,8 @@ func DMLUpdate(u *plan.DMLUpdate) *Statement {
 }
 
 // updateSQL writes UPDATE … SET … WHERE …, without RETURNING: the data API
-// and GraphQL updates share it.
-func (g *gen) updateSQL(u *plan.DMLUpdate) {
+// and GraphQL updates share it. It returns the alias of the updated row.
+func (g *gen) updateSQL(u *plan.DMLUpdate) string {
 	a := g.alias()
 	g.write("UPDATE ", Qualified(u.Table.Name), " AS ", a, " SET ")
 	for i, s := range u.Set {
@@ -43,4 +43,5 @@ func (g *gen) updateSQL(u *plan.DMLUpdate) {
 	}
 	g.write(" WHERE ")
 	g.dmlWhere(u.Where, a)
+	return a
 }

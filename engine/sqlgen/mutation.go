@@ -56,19 +56,25 @@ func Mutation(m *plan.Mutation, opts Options) *MutationField {
 func mutationStep(w plan.Write, opts Options) MutationStep {
 	g := &gen{stringify: opts.StringifyNumeric, session: opts.Session}
 	g.write("WITH ")
-	affected := g.writeCTEs(w)
+	affected, checked := g.writeCTEs(w)
 	if !readsTables(w.Output) {
 		g.write(" SELECT ")
 		g.mutationJSON(w.Output, mutationCTE, affected)
-		return MutationStep{Statement: g.statement()}
+		g.checkColumn(checked)
+		st := g.statement()
+		st.Checked = len(checked) > 0
+		return MutationStep{Statement: st}
 	}
 	g.write(" SELECT json_build_object('n', ", affected, ", 'rows', (SELECT coalesce(json_agg(", mutationCTE, "), '[]') FROM ", mutationCTE, "))")
+	g.checkColumn(checked)
+	st := g.statement()
+	st.Checked = len(checked) > 0
 	out := &gen{stringify: opts.StringifyNumeric, session: opts.Session}
 	ph := out.bind("") // filled with the write's answer at run time
 	rows := "json_populate_recordset(NULL::" + Qualified(w.Table.Name) + ", (" + ph + "::json)->'rows')"
 	out.write("SELECT ")
 	out.mutationJSON(w.Output, rows, "(("+ph+"::json)->>'n')::integer")
-	return MutationStep{Statement: g.statement(), Output: out.statement(), OutputArg: 0}
+	return MutationStep{Statement: st, Output: out.statement(), OutputArg: 0}
 }
 
 func (g *gen) statement() *Statement {
@@ -77,18 +83,27 @@ func (g *gen) statement() *Statement {
 
 // writeCTEs writes the CTEs of a write, the last one named mutationCTE and
 // holding the rows the field reports, and returns the SQL expression of the
-// number of rows written (nested inserts included).
-func (g *gen) writeCTEs(w plan.Write) string {
+// number of rows written (nested inserts included) and the CTEs whose rows
+// carry a permission check (checkColumn).
+func (g *gen) writeCTEs(w plan.Write) (affected string, checked []string) {
+	affected = "(SELECT count(*) FROM " + mutationCTE + ")"
 	switch {
 	case w.Delete != nil:
 		g.write(mutationCTE, " AS (")
 		g.deleteSQL(w.Delete)
+		g.write(" RETURNING *)")
 	case w.Update != nil:
 		g.write(mutationCTE, " AS (")
-		g.updateSQL(w.Update)
+		row := g.updateSQL(w.Update)
+		if g.returning(row, w.Update.Check, nil) {
+			checked = append(checked, mutationCTE)
+		}
 	case !w.Insert.Nested():
 		g.write(mutationCTE, " AS (")
 		g.insertSQL(flatInsert(w.Insert))
+		if g.insertReturning(w.Insert) {
+			checked = append(checked, mutationCTE)
+		}
 	default:
 		n := &nestedInserts{g: g}
 		var roots []string
@@ -103,10 +118,9 @@ func (g *gen) writeCTEs(w plan.Write) string {
 			g.write("SELECT * FROM ", r)
 		}
 		g.write(")")
-		return n.affected()
+		return n.affected(), n.checked
 	}
-	g.write(" RETURNING *)")
-	return "(SELECT count(*) FROM " + mutationCTE + ")"
+	return affected, checked
 }
 
 // flatInsert turns an insert without nested rows into the data API's
@@ -189,6 +203,8 @@ func readsTables(out plan.MutationOutput) bool {
 type nestedInserts struct {
 	g    *gen
 	ctes []string
+	// checked are the CTEs whose rows carry a permission check.
+	checked []string
 }
 
 // rowRef is a CTE of one row whose columns fill columns of another row:
@@ -250,7 +266,9 @@ func (n *nestedInserts) row(ins *plan.Insert, row plan.InsertRow, refs []rowRef)
 	if ins.OnConflict != nil {
 		g.dmlConflict(ins.Table, ins.OnConflict)
 	}
-	g.write(" RETURNING *)")
+	if g.insertReturning(ins) {
+		n.checked = append(n.checked, name)
+	}
 	for _, a := range row.After {
 		ref := rowRef{cte: name, join: a.Join} // child.To = owner.From
 		for _, child := range a.Insert.Rows {

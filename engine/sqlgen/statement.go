@@ -16,6 +16,9 @@ type Statement struct {
 	// those that hold the session variables' JSON (see Rebind).
 	Slots       []Slot
 	SessionArgs []int
+	// Checked says that the statement (a mutation step) answers a second
+	// column: whether every row it wrote passed its permission check.
+	Checked bool
 }
 
 // Slot is an argument whose value comes from a variable.
@@ -46,7 +49,7 @@ func (s *Statement) Rebind(vars plan.Variables, session string) (out *Statement,
 			args[sl.Arg] = v.Text
 		}
 	}
-	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots, SessionArgs: s.SessionArgs}, true
+	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots, SessionArgs: s.SessionArgs, Checked: s.Checked}, true
 }
 
 // sessionOrEmpty is the session argument's value: "" stands for {}.
