@@ -197,8 +197,8 @@ func (s *testServer) send(t *testing.T, method, path, body string, headers map[s
 	return resp.StatusCode, string(out)
 }
 
-// query posts a GraphQL query with optional variables.
-func (s *testServer) query(t *testing.T, query string, vars any) (int, string) {
+// queryBody is the JSON body of a GraphQL request with optional variables.
+func queryBody(t testing.TB, query string, vars any) string {
 	t.Helper()
 	body := map[string]any{"query": query}
 	if vars != nil {
@@ -208,7 +208,13 @@ func (s *testServer) query(t *testing.T, query string, vars any) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.post(t, string(raw), nil)
+	return string(raw)
+}
+
+// query posts a GraphQL query with optional variables.
+func (s *testServer) query(t *testing.T, query string, vars any) (int, string) {
+	t.Helper()
+	return s.post(t, queryBody(t, query, vars), nil)
 }
 
 // compact removes insignificant whitespace but keeps key order, so that

@@ -3,7 +3,6 @@ package server_test
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"strconv"
 	"testing"
 
@@ -131,15 +130,7 @@ func (s *leakServer) headers(t *testing.T, id identity, cred credential) map[str
 // the compacted response.
 func (s *leakServer) as(t *testing.T, id identity, cred credential, query string, vars map[string]any) string {
 	t.Helper()
-	body := map[string]any{"query": query}
-	if vars != nil {
-		body["variables"] = vars
-	}
-	raw, err := json.Marshal(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, got := s.post(t, string(raw), s.headers(t, id, cred))
+	status, got := s.post(t, queryBody(t, query, vars), s.headers(t, id, cred))
 	if status != 200 {
 		t.Fatalf("%s via %s: status %d: %s", id.name, cred, status, got)
 	}
