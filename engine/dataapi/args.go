@@ -16,6 +16,7 @@ import (
 const (
 	codeUnexpectedPayload = "unexpected-payload"
 	codePermissionDenied  = "permission-denied"
+	codeNotFound          = "not-found"
 )
 
 // argsPath is the path of a request's arguments; semantic errors are

@@ -39,16 +39,22 @@ func Run(ctx context.Context, db *exec.DB, m *metadata.Model, typ string, args j
 // RunOn is Run on a given connection or transaction, for requests that
 // run inside one (bulk). A failed statement aborts a transaction.
 func RunOn(ctx context.Context, q Querier, m *metadata.Model, typ string, args json.RawMessage) (json.RawMessage, error) {
-	st, err := Compile(m, typ, args)
+	return RunAs(ctx, q, m, Access{}, typ, args)
+}
+
+// RunAs is RunOn for a role: its permissions apply (see Access).
+func RunAs(ctx context.Context, q Querier, m *metadata.Model, acc Access, typ string, args json.RawMessage) (json.RawMessage, error) {
+	st, err := Compile(m, acc, typ, args)
 	if err != nil {
 		return nil, err
 	}
 	return query(ctx, q, st)
 }
 
-// Compile checks a data request and compiles it into one statement whose
-// single row and column is the response.
-func Compile(m *metadata.Model, typ string, args json.RawMessage) (*sqlgen.Statement, error) {
+// Compile checks a data request of the given access and compiles it into
+// one statement whose single row and column is the response. A role's
+// insert, update and delete are refused (see Access.writeRefused).
+func Compile(m *metadata.Model, acc Access, typ string, args json.RawMessage) (*sqlgen.Statement, error) {
 	what := map[string]string{"select": "query", "insert": "insert query", "update": "update query", "delete": "delete query", "count": "count query"}[typ]
 	if what == "" {
 		return nil, metadata.Errorf(metadata.CodeNotSupported, "$.type", "unknown data API request type %q", typ)
@@ -57,9 +63,17 @@ func Compile(m *metadata.Model, typ string, args json.RawMessage) (*sqlgen.State
 	if err != nil {
 		return nil, err
 	}
+	opts := sqlgen.Options{Session: acc.Session}
+	if !acc.admin() && typ != "select" && typ != "count" {
+		name, err := tableArg(obj)
+		if err != nil {
+			return nil, err
+		}
+		return nil, acc.writeRefused(m, typ, name)
+	}
 	switch typ {
 	case "select":
-		return compileSelect(m, obj)
+		return compileSelect(m, acc, obj)
 	case "insert":
 		ins, err := compileInsert(m, obj)
 		if err != nil {
@@ -79,17 +93,17 @@ func Compile(m *metadata.Model, typ string, args json.RawMessage) (*sqlgen.State
 		}
 		return sqlgen.DMLDelete(d), nil
 	default:
-		c, err := compileCount(m, obj)
+		c, err := compileCount(m, acc, obj)
 		if err != nil {
 			return nil, err
 		}
-		return sqlgen.DMLCount(c), nil
+		return sqlgen.DMLCount(c, opts), nil
 	}
 }
 
 // compileSelect checks a select in Hasura's order: table, relationship
 // entries, then where, columns, order_by, limit and offset.
-func compileSelect(m *metadata.Model, obj object) (*sqlgen.Statement, error) {
+func compileSelect(m *metadata.Model, acc Access, obj object) (*sqlgen.Statement, error) {
 	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
@@ -102,15 +116,23 @@ func compileSelect(m *metadata.Model, obj object) (*sqlgen.Statement, error) {
 	if err != nil {
 		return nil, err
 	}
-	cols, err := resolve(t, args, argsPath)
+	perm, err := acc.selectPerm(t, argsPath)
 	if err != nil {
 		return nil, err
 	}
-	sel, err := convert(m, t, args, cols, argsPath)
+	r := reader{m: m, acc: acc}
+	cols, err := r.resolve(t, perm, args, argsPath)
 	if err != nil {
 		return nil, err
 	}
-	return sqlgen.DMLSelect(sel), nil
+	if err := acc.requireVars(m, perm); err != nil {
+		return nil, err
+	}
+	sel, err := r.convert(t, perm, args, cols, argsPath)
+	if err != nil {
+		return nil, err
+	}
+	return sqlgen.DMLSelect(sel, sqlgen.Options{Session: acc.Session}), nil
 }
 
 // query runs the statement and returns its one value.

@@ -323,7 +323,9 @@ func compileDelete(m *metadata.Model, obj object) (*plan.DMLDelete, error) {
 }
 
 // compileCount checks a count in Hasura's order: table, distinct, where.
-func compileCount(m *metadata.Model, obj object) (*plan.DMLCount, error) {
+// A role needs a select permission: the distinct columns must be readable,
+// and its filter is ANDed into the where.
+func compileCount(m *metadata.Model, acc Access, obj object) (*plan.DMLCount, error) {
 	name, err := tableArg(obj)
 	if err != nil {
 		return nil, err
@@ -338,8 +340,18 @@ func compileCount(m *metadata.Model, obj object) (*plan.DMLCount, error) {
 	if err != nil {
 		return nil, err
 	}
+	perm, err := acc.selectPerm(t, argsPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := acc.requireVars(m, perm); err != nil {
+		return nil, err
+	}
 	c := &plan.DMLCount{Table: t.Info}
 	for i, d := range distinct {
+		if err := acc.columnReadable(perm, d, indexPath(argsPath+".distinct", i)); err != nil {
+			return nil, err
+		}
 		if column(t, d) == nil {
 			return nil, noSuchColumn(indexPath(argsPath+".distinct", i), d)
 		}
@@ -349,7 +361,11 @@ func compileCount(m *metadata.Model, obj object) (*plan.DMLCount, error) {
 		if c.Where, err = boolExp(m, t, raw, argsPath+".where"); err != nil {
 			return nil, err
 		}
+		if c.Where, err = acc.guard(m, t, perm, c.Where, argsPath+".where"); err != nil {
+			return nil, err
+		}
 	}
+	c.Where = conjoin(acc.filter(m, perm), c.Where)
 	return c, nil
 }
 

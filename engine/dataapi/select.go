@@ -7,6 +7,7 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/plan"
 	"github.com/trellis-gql/trellis/metadata"
+	"github.com/trellis-gql/trellis/permissions"
 )
 
 // selectArgs is a parsed select: the request's arguments, or those of a
@@ -223,21 +224,30 @@ func columnPath(s string) ([]string, bool) {
 	return segs, true
 }
 
+// reader compiles a select of a role (or the admin) over a model.
+type reader struct {
+	m   *metadata.Model
+	acc Access
+}
+
 // resolved is a column entry after relationships are looked up and
 // wildcards expanded.
 type resolved struct {
 	name  string // the column, or the relationship
 	rel   *metadata.Relationship
 	alias string
-	args  *selectArgs // a relationship's select
-	cols  []resolved  // a relationship's resolved columns
+	args  *selectArgs         // a relationship's select
+	cols  []resolved          // a relationship's resolved columns
+	perm  *permissions.Select // the role's permission on a relationship's target
 }
 
 // resolve checks the relationship entries of a select and expands its
 // wildcards, as Hasura's resolveStar: the entries written (other than
 // wildcards) come first, in order, then the wildcard's columns (and, for
-// "*.*", relationships) that were not written.
-func resolve(t *metadata.Table, args *selectArgs, path string) ([]resolved, error) {
+// "*.*", relationships) that were not written. A role's wildcard expands
+// to the columns it may select, and to the relationships whose target it
+// may select; a relationship written needs the target's permission.
+func (rd reader) resolve(t *metadata.Table, perm *permissions.Select, args *selectArgs, path string) ([]resolved, error) {
 	var out []resolved
 	depth := 0
 	for i, c := range args.columns {
@@ -253,17 +263,21 @@ func resolve(t *metadata.Table, args *selectArgs, path string) ([]resolved, erro
 				}
 				return nil, metadata.Errorf(metadata.CodeNotExists, cp+".name", "relationship %q does not exist", c.name)
 			}
-			cols, err := resolve(r.Target, c.sub, cp)
+			rperm, err := rd.relPerm(r, cp)
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, resolved{name: c.name, rel: r, alias: c.alias, args: c.sub, cols: cols})
+			cols, err := rd.resolve(r.Target, rperm, c.sub, cp)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, resolved{name: c.name, rel: r, alias: c.alias, args: c.sub, cols: cols, perm: rperm})
 		default:
 			out = append(out, resolved{name: c.name})
 		}
 	}
 	written := len(out)
-	for _, w := range wildcard(t, depth) {
+	for _, w := range rd.wildcard(t, perm, depth) {
 		dup := false
 		for _, o := range out[:written] {
 			if o.name == w.name && (o.rel == nil) == (w.rel == nil) {
@@ -280,47 +294,77 @@ func resolve(t *metadata.Table, args *selectArgs, path string) ([]resolved, erro
 
 // wildcard expands a wildcard of the given depth over t: every column, and
 // below depth 1 every relationship with the wildcard one level down.
-func wildcard(t *metadata.Table, depth int) []resolved {
+func (rd reader) wildcard(t *metadata.Table, perm *permissions.Select, depth int) []resolved {
 	if depth == 0 {
 		return nil
 	}
 	var out []resolved
 	for _, c := range t.Columns {
-		out = append(out, resolved{name: c.Name})
+		if perm == nil || perm.Columns.Has(c.Name) {
+			out = append(out, resolved{name: c.Name})
+		}
 	}
 	if depth == 1 {
 		return out
 	}
 	for _, rels := range [][]*metadata.Relationship{t.ObjectRelationships, t.ArrayRelationships} {
 		for _, r := range rels {
-			out = append(out, resolved{name: r.Name, rel: r, args: &selectArgs{}, cols: wildcard(r.Target, depth-1)})
+			rperm, err := rd.acc.selectPerm(r.Target, "")
+			if err != nil {
+				continue // a role skips what it cannot select
+			}
+			out = append(out, resolved{name: r.Name, rel: r, args: &selectArgs{}, cols: rd.wildcard(r.Target, rperm, depth-1), perm: rperm})
 		}
 	}
 	return out
 }
 
+// relPerm is the role's select permission on a relationship's target,
+// with Hasura's fetchRelDet error when it has none.
+func (rd reader) relPerm(r *metadata.Relationship, path string) (*permissions.Select, error) {
+	if rd.acc.admin() {
+		return nil, nil
+	}
+	if p := rd.acc.Role.Table(r.Target); p != nil && p.Select != nil {
+		return p.Select, nil
+	}
+	return nil, metadata.Errorf(codePermissionDenied, path, "role %q does not have permission to read relationship %q; no permission on table %q", rd.acc.Role.Name, r.Name, tableText(r.Target.Info.Name))
+}
+
 // convert builds the select of table t: the rows (joined to the outer row
 // by join when nested), then their fields, order and page. It checks in
-// Hasura's order: where, columns, order_by, limit and offset.
-func convert(m *metadata.Model, t *metadata.Table, args *selectArgs, cols []resolved, path string) (*plan.Select, error) {
+// Hasura's order: where, columns, order_by, limit and offset. A role's
+// permission perm (nil for the admin) narrows the rows and caps them.
+func (rd reader) convert(t *metadata.Table, perm *permissions.Select, args *selectArgs, cols []resolved, path string) (*plan.Select, error) {
+	m := rd.m
 	s := &plan.Select{Table: t.Info, Shape: plan.ShapeArray}
 	if args.where != nil {
 		w, err := boolExp(m, t, args.where, path+".where")
 		if err != nil {
 			return nil, err
 		}
+		if w, err = rd.acc.guard(m, t, perm, w, path+".where"); err != nil {
+			return nil, err
+		}
 		s.From.Where = w
+	}
+	s.From.Where = conjoin(rd.acc.filter(m, perm), s.From.Where)
+	if perm != nil {
+		s.From.Cap = perm.Limit
 	}
 	for i, c := range cols {
 		cp := indexPath(path+".columns", i)
 		if c.rel == nil {
+			if err := rd.acc.columnReadable(perm, c.name, cp); err != nil {
+				return nil, err
+			}
 			if column(t, c.name) == nil {
 				return nil, noSuchColumn(cp, c.name)
 			}
 			s.Fields = append(s.Fields, plan.Field{Alias: c.name, Kind: plan.FieldColumn, Column: c.name})
 			continue
 		}
-		sub, err := relSelect(m, c, cp)
+		sub, err := rd.relSelect(c, cp)
 		if err != nil {
 			return nil, err
 		}
@@ -331,7 +375,7 @@ func convert(m *metadata.Model, t *metadata.Table, args *selectArgs, cols []reso
 		s.Fields = append(s.Fields, plan.Field{Alias: alias, Kind: plan.FieldSelect, Select: sub})
 	}
 	for i, o := range args.orderBy {
-		item, err := orderItem(t, o, indexPath(path+".order_by", i))
+		item, err := rd.orderItem(t, perm, o, indexPath(path+".order_by", i))
 		if err != nil {
 			return nil, err
 		}
@@ -356,8 +400,8 @@ func convert(m *metadata.Model, t *metadata.Table, args *selectArgs, cols []reso
 // relSelect builds the nested select of a relationship entry: an object
 // (or null) for an object relationship, which takes no where, order_by,
 // limit or offset; an array for an array relationship.
-func relSelect(m *metadata.Model, c resolved, path string) (*plan.Select, error) {
-	sub, err := convert(m, c.rel.Target, c.args, c.cols, path)
+func (rd reader) relSelect(c resolved, path string) (*plan.Select, error) {
+	sub, err := rd.convert(c.rel.Target, c.perm, c.args, c.cols, path)
 	if err != nil {
 		return nil, err
 	}
@@ -375,8 +419,9 @@ func relSelect(m *metadata.Model, c resolved, path string) (*plan.Select, error)
 }
 
 // orderItem resolves an order_by path: object relationships, then a
-// column of the last table reached.
-func orderItem(t *metadata.Table, o orderArg, path string) (plan.OrderItem, error) {
+// column of the last table reached. A role must be able to select that
+// column and the relationships' targets, whose filters apply to the hops.
+func (rd reader) orderItem(t *metadata.Table, perm *permissions.Select, o orderArg, path string) (plan.OrderItem, error) {
 	item := plan.OrderItem{Desc: o.desc, NullsFirst: o.desc}
 	if o.nullsFirst != nil {
 		item.NullsFirst = *o.nullsFirst
@@ -390,6 +435,9 @@ func orderItem(t *metadata.Table, o orderArg, path string) (plan.OrderItem, erro
 		case last && c == nil:
 			return item, metadata.Errorf(codeUnexpectedPayload, path, "%q is a relationship and should be expanded", seg)
 		case last:
+			if err := rd.acc.columnReadable(perm, seg, path); err != nil {
+				return item, err
+			}
 			item.Column = seg
 		case c != nil:
 			return item, metadata.Errorf(codeUnexpectedPayload, path, "%q is a Postgres column and cannot be chained further", seg)
@@ -400,8 +448,13 @@ func orderItem(t *metadata.Table, o orderArg, path string) (plan.OrderItem, erro
 			for _, p := range r.Mapping {
 				hop.Join = append(hop.Join, plan.ColumnPair{Outer: p.From, Inner: p.To})
 			}
+			rperm, err := rd.relPerm(r, path)
+			if err != nil {
+				return item, err
+			}
+			hop.Where = rd.acc.filter(rd.m, rperm)
 			item.Path = append(item.Path, hop)
-			t = r.Target
+			t, perm = r.Target, rperm
 		}
 	}
 	return item, nil

@@ -17,7 +17,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/catalog"
+	"github.com/trellis-gql/trellis/engine/dataapi"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
 	"github.com/trellis-gql/trellis/engine/schema"
@@ -78,15 +80,22 @@ type request struct {
 }
 
 // Handle runs one request body and returns the HTTP status and JSON body.
-// admin says whether the caller is an admin; others are refused.
-func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, admin bool) (int, []byte) {
+// sess is the caller's session: the admin may send anything; another role
+// only the data requests of /v1/query and /v2/query, which run with its
+// permissions (see dataapi.Access). Other requests are refused.
+func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, sess auth.Session) (int, []byte) {
 	req, err := decodeRequest(body)
-	if err == nil && !admin {
+	admin := sess.IsAdmin()
+	if err == nil && !admin && (ep == MetadataV1 || !dataapi.Handles(req.Type)) {
 		err = metadata.Errorf(metadata.CodeAccessDenied, "$.args", "restricted access : admin only")
 	}
 	if err == nil {
 		var resp json.RawMessage
-		resp, err = a.run(ctx, ep, req)
+		if admin {
+			resp, err = a.run(ctx, ep, req)
+		} else {
+			resp, err = a.roleData(ctx, req, sess)
+		}
 		if err == nil {
 			return http.StatusOK, resp
 		}

@@ -221,3 +221,13 @@ func (p *planner) useSession(name string) {
 	}
 	p.sessionVars = append(p.sessionVars, name)
 }
+
+// PermissionFilter converts a role's permission filter (a select, update
+// or delete filter) on a table of cat to IR, as the planner folds it into
+// a GraphQL read, for requests planned outside it (the legacy data API).
+// It also returns the session variables the filter reads, in order of
+// first use. A nil filter gives nil.
+func PermissionFilter(cat *catalog.Catalog, e permissions.BoolExp) (BoolExp, []string) {
+	p := &planner{schema: &schema.Schema{Catalog: cat}}
+	return p.permission(e), p.sessionVars
+}

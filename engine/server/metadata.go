@@ -28,7 +28,7 @@ func (s *Server) metadataHandler(ep metadataapi.Endpoint) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		status, resp := s.cfg.Metadata.Handle(r.Context(), ep, body, sess.IsAdmin())
+		status, resp := s.cfg.Metadata.Handle(r.Context(), ep, body, sess)
 		writeJSON(w, status, resp)
 	}
 }

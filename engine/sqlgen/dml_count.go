@@ -6,15 +6,15 @@ import (
 
 // DMLCount compiles a data API count into one statement returning
 // {"count": n}. With Distinct it counts the distinct tuples of those
-// columns among the rows.
-func DMLCount(c *plan.DMLCount) *Statement {
-	g := &gen{}
+// columns among the rows. opts.Session is as in DMLSelect.
+func DMLCount(c *plan.DMLCount, opts Options) *Statement {
+	g := &gen{session: opts.Session}
 	a := g.alias()
 	g.write("SELECT json_build_object(", g.text("count"), ", count(*)) FROM ")
 	if len(c.Distinct) == 0 {
 		g.write(Qualified(c.Table.Name), " AS ", a, " WHERE ")
 		g.dmlWhere(c.Where, a)
-		return &Statement{SQL: g.sb.String(), Args: g.args}
+		return &Statement{SQL: g.sb.String(), Args: g.args, SessionArgs: g.sessionArgs}
 	}
 	g.write("(SELECT DISTINCT ")
 	for i, col := range c.Distinct {
@@ -26,5 +26,5 @@ func DMLCount(c *plan.DMLCount) *Statement {
 	g.write(" FROM ", Qualified(c.Table.Name), " AS ", a, " WHERE ")
 	g.dmlWhere(c.Where, a)
 	g.write(") AS ", g.alias())
-	return &Statement{SQL: g.sb.String(), Args: g.args}
+	return &Statement{SQL: g.sb.String(), Args: g.args, SessionArgs: g.sessionArgs}
 }

@@ -38,7 +38,7 @@ func TestDMLGolden(t *testing.T) {
 // compileDML prints the statement of a data API request, or its error.
 func compileDML(m *metadata.Model, input string) string {
 	typ, args, _ := strings.Cut(input, "\n")
-	st, err := dataapi.Compile(m, strings.TrimSpace(typ), json.RawMessage(args))
+	st, err := dataapi.Compile(m, dataapi.Access{}, strings.TrimSpace(typ), json.RawMessage(args))
 	if err != nil {
 		var apiErr *metadata.APIError
 		if errors.As(err, &apiErr) {
