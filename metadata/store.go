@@ -42,6 +42,11 @@ CREATE TABLE IF NOT EXISTS hdb_catalog.hdb_version (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS hdb_version_one_row ON hdb_catalog.hdb_version ((version IS NOT NULL));
 INSERT INTO hdb_catalog.hdb_version (version, upgraded_on) VALUES ('48', now()) ON CONFLICT DO NOTHING;
+-- Raises a check_violation: a mutation whose permission check fails calls
+-- it from the statement that writes, as Hasura's function of the same name
+-- is called, so that the failure aborts that statement and its transaction.
+CREATE OR REPLACE FUNCTION hdb_catalog.check_violation(msg text) RETURNS boolean
+  LANGUAGE plpgsql AS $$ BEGIN RAISE check_violation USING message = msg; END; $$;
 `
 
 // EnsureCatalog creates hdb_catalog's tables when they are missing. It is

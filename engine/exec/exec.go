@@ -147,6 +147,10 @@ func Translate(err error) error {
 		e.Code, e.Message = gqlerr.ConstraintViolation, "Not-NULL violation. "+pgErr.Message
 	case pgErr.Code == "23P01":
 		e.Code, e.Message = gqlerr.ConstraintViolation, "Conflicting key value violates exclusion constraint. "+pgErr.Message
+	case pgErr.Code == "23514" && pgErr.Message == sqlgen.CheckViolationMessage:
+		// hdb_catalog.check_violation: a permission check (see
+		// sqlgen/mutation_check.go), reported as it is.
+		e.Code = gqlerr.PermissionError
 	case pgErr.Code == "23514":
 		e.Code, e.Message = gqlerr.PermissionError, "Check constraint violation. "+pgErr.Message
 	case len(pgErr.Code) == 5 && pgErr.Code[:2] == "23":

@@ -28,7 +28,7 @@ const setSession = "SELECT set_config('hasura.user', $1, true)"
 func (db *DB) Mutate(ctx context.Context, session string, fields []*sqlgen.MutationField) ([][]byte, error) {
 	for _, f := range fields {
 		for _, s := range f.Steps {
-			if s.Output != nil || s.Statement.Checked {
+			if s.Output != nil {
 				return db.mutateInTx(ctx, session, fields)
 			}
 		}
@@ -155,7 +155,7 @@ func checkFailed(f *sqlgen.MutationField) error {
 	if path == "" {
 		path = "$"
 	}
-	return gqlerr.New(gqlerr.PermissionError, path, "check constraint of an insert/update permission has failed")
+	return gqlerr.New(gqlerr.PermissionError, path, sqlgen.CheckViolationMessage)
 }
 
 // rawRow reads the one column of the one row a statement returns.

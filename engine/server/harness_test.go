@@ -108,6 +108,11 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 		// The metadata APIs need the catalog Boot creates.
 		snap, version, err = metadataapi.Boot(ctx, db, md)
 	} else {
+		// hdb_catalog holds check_violation, which mutations with
+		// permission checks call (Boot creates it for `trellis serve`).
+		if err := metadata.EnsureCatalog(ctx, db.Pool); err != nil {
+			t.Fatal(err)
+		}
 		snap, err = gql.LoadSnapshot(ctx, db.Pool, md)
 	}
 	if err != nil {

@@ -182,3 +182,29 @@ func TestMutationStatements(t *testing.T) {
 		t.Errorf("a mutation reading a relationship back ran %d statements, want 5", n)
 	}
 }
+
+// TestCheckedMutationRoundTrips: a mutation whose permission has a check
+// is still one round trip (the check raises inside the statement), and a
+// failing check leaves nothing behind.
+func TestCheckedMutationRoundTrips(t *testing.T) {
+	s := newTestServer(t, serverOptions{})
+	tutor := map[string]string{"X-Hasura-Role": "tutor", "X-Hasura-User-Id": "12", "X-Hasura-Tutor-Id": "1"}
+	s.roundTrips.Store(0)
+	_, got := s.post(t, queryBody(t, `mutation { insert_courses_one(object: {title: "Checked", subject_id: 1, starts_on: "2025-01-01", capacity: 3}) { title tutor_id } }`, nil), tutor)
+	if want := `{"data":{"insert_courses_one":{"title":"Checked","tutor_id":1}}}`; compact(t, got) != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if n := s.roundTrips.Load(); n != 1 {
+		t.Errorf("a checked insert made %d round trips, want 1", n)
+	}
+	// Claiming another tutor's id fails the check: the insert is undone.
+	liar := map[string]string{"X-Hasura-Role": "tutor", "X-Hasura-User-Id": "12", "X-Hasura-Tutor-Id": "18"}
+	_, got = s.post(t, queryBody(t, `mutation { insert_courses_one(object: {title: "Lie", subject_id: 1, starts_on: "2025-01-01", capacity: 3}) { title } }`, nil), liar)
+	if want := `{"errors":[{"extensions":{"path":"$.selectionSet.insert_courses_one.args.object","code":"permission-error"},"message":"check constraint of an insert/update permission has failed"}]}`; compact(t, got) != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	_, got = s.query(t, `{ courses_aggregate(where: {title: {_eq: "Lie"}}) { aggregate { count } } }`, nil)
+	if want := `{"data":{"courses_aggregate":{"aggregate":{"count":0}}}}`; compact(t, got) != want {
+		t.Errorf("the refused insert left a row: %s", got)
+	}
+}

@@ -15,13 +15,13 @@ import (
 // (an upsert picks the insert or the update check per row: xmax = 0 tells
 // a row the INSERT created from one ON CONFLICT DO UPDATE rewrote), and the
 // statement's final SELECT answers, after the field's JSON, a second
-// column: whether every written row passed (bool_and over those CTEs).
-// Nothing is raised in SQL: engine/exec reads that column and, when it is
-// false, rolls the transaction back and answers Hasura's permission-error.
-// That needs no helper function in the database and leaves nothing
-// half-written: the write, its check and its JSON are one statement, and
-// the decision to commit is taken only after every statement of the
-// mutation has answered.
+// column that is true when every written row passed (bool_and over those
+// CTEs) and otherwise calls hdb_catalog.check_violation, which raises
+// Hasura's error (as Hasura's own check does): the statement fails, and
+// with it the transaction of the whole mutation, so nothing is left
+// half-written and a checked mutation needs no more round trips than an
+// unchecked one. engine/exec turns that error into Hasura's
+// permission-error at the field.
 //
 // A check's subqueries (a relationship, _exists) read the database as the
 // statement found it, as Hasura's do: rows inserted by the same statement
@@ -81,12 +81,16 @@ func (g *gen) checkColumn(ctes []string) {
 	if len(ctes) == 0 {
 		return
 	}
-	g.write(", (")
+	g.write(", (CASE WHEN ")
 	for i, c := range ctes {
 		if i > 0 {
 			g.write(" AND ")
 		}
 		g.write("(SELECT coalesce(bool_and(", checkColumn, "), true) FROM ", c, ")")
 	}
-	g.write(")")
+	g.write(" THEN true ELSE hdb_catalog.check_violation(", g.text(CheckViolationMessage), ") END)")
 }
+
+// CheckViolationMessage is Hasura's message for a written row that fails
+// the check of the role's insert or update permission.
+const CheckViolationMessage = "check constraint of an insert/update permission has failed"
