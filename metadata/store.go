@@ -45,8 +45,14 @@ INSERT INTO hdb_catalog.hdb_version (version, upgraded_on) VALUES ('48', now()) 
 -- Raises a check_violation: a mutation whose permission check fails calls
 -- it from the statement that writes, as Hasura's function of the same name
 -- is called, so that the failure aborts that statement and its transaction.
-CREATE OR REPLACE FUNCTION hdb_catalog.check_violation(msg text) RETURNS boolean
-  LANGUAGE plpgsql AS $$ BEGIN RAISE check_violation USING message = msg; END; $$;
+-- A database Hasura managed already has it (perhaps owned by another role):
+-- it is created only when missing.
+DO $do$ BEGIN
+  IF to_regprocedure('hdb_catalog.check_violation(text)') IS NULL THEN
+    CREATE FUNCTION hdb_catalog.check_violation(msg text) RETURNS boolean
+      LANGUAGE plpgsql AS $$ BEGIN RAISE check_violation USING message = msg; END; $$;
+  END IF;
+END $do$;
 `
 
 // EnsureCatalog creates hdb_catalog's tables when they are missing. It is
