@@ -43,6 +43,9 @@ func TestLoad(t *testing.T) {
 	if s := strings.Join(summary, "|"); s != want {
 		t.Errorf("got %s\nwant %s", s, want)
 	}
+	if none, err := Load(filepath.Join(dir, "missing")); err != nil || none != nil {
+		t.Errorf("a missing folder: %v, %v; want no migrations and no error", none, err)
+	}
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -50,6 +53,7 @@ func TestLoadErrors(t *testing.T) {
 		"must start with a version": {"init/up.sql": "x"},
 		"the same version":          {"1_a/up.sql": "x", "1_b/up.sql": "y"},
 		"neither up.sql nor down":   {"5_empty/notes.txt": "x"},
+		"is not a version":          {"7_sq/up.sql": "-- trellis:replaces 1 x2\nselect 1"},
 	}
 	for want, files := range cases {
 		dir := t.TempDir()
@@ -58,7 +62,62 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("%v: error %v, want one containing %q", files, err, want)
 		}
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
-		t.Error("a missing directory loaded without error")
+}
+
+func TestCreate(t *testing.T) {
+	dir := t.TempDir()
+	m, err := Create(dir, 1700000000000, "init", []byte("create table a();"), []byte("drop table a;"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Folder() != "1700000000000_init" {
+		t.Errorf("folder %s", m.Folder())
+	}
+	if b, _ := os.ReadFile(m.Down); string(b) != "drop table a;" {
+		t.Errorf("down.sql: %q", b)
+	}
+	if _, err := Create(dir, 1700000000000, "again", nil, nil); err == nil || !strings.Contains(err.Error(), "exists already") {
+		t.Errorf("a second migration with one version: %v", err)
+	}
+	if _, err := Create(dir, 1700000000001, "../escape", nil, nil); err == nil {
+		t.Error("a name with a slash was accepted")
+	}
+}
+
+func TestLineColumn(t *testing.T) {
+	text := "create table a();\n-- ünïcode\ncreate tabel b();\n"
+	cases := []struct{ pos, line, col int }{
+		{1, 1, 1}, {8, 1, 8}, {19, 2, 1}, {30, 3, 1}, {37, 3, 8},
+	}
+	for _, c := range cases {
+		if l, col := LineColumn(text, c.pos); l != c.line || col != c.col {
+			t.Errorf("position %d: %d:%d, want %d:%d", c.pos, l, col, c.line, c.col)
+		}
+	}
+}
+
+func TestState(t *testing.T) {
+	st, err := ParseState([]byte(`{"settings":{"migration_mode":"true"},"migrations":{"default":{"1":false,"2":true}},"other":[1]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Applied("default"); len(got) != 2 || got[1] || !got[2] {
+		t.Errorf("applied: %v", got)
+	}
+	st.Mark("default", 3)
+	st.Unmark("default", 1)
+	st.Mark("second", 9)
+	want := `{"isStateCopyCompleted":true,"migrations":{"default":{"2":true,"3":false},"second":{"9":false}},"other":[1],"settings":{"migration_mode":"true"}}`
+	if got := string(st.JSON()); got != want {
+		t.Errorf("JSON:\n got %s\nwant %s", got, want)
+	}
+	for _, empty := range []string{``, `null`, `{}`} {
+		st, err := ParseState([]byte(empty))
+		if err != nil || len(st.Applied("default")) != 0 || st.CopyCompleted() {
+			t.Errorf("%q: %v", empty, err)
+		}
+	}
+	if _, err := ParseState([]byte(`[1]`)); err == nil {
+		t.Error("a list was accepted as a state")
 	}
 }

@@ -71,14 +71,7 @@ func New(cfg Config) *Server {
 		s.mux.HandleFunc("POST /v1alpha1/pg_dump", s.pgDump)
 	}
 	if cfg.EnableConsole {
-		s.mux.HandleFunc("GET /console", s.console)
-		s.mux.HandleFunc("GET /console/{$}", s.console)
-		if cfg.ConsoleAssetsDir != "" {
-			s.mux.Handle("GET /console/assets/", http.StripPrefix("/console/assets/", http.FileServer(http.Dir(cfg.ConsoleAssetsDir))))
-		}
-		s.mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-			http.Redirect(w, r, "/console", http.StatusTemporaryRedirect)
-		})
+		mountConsole(s.mux, cfg.ConsoleAssetsDir, s.log)
 	}
 	return s
 }
