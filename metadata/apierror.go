@@ -17,6 +17,10 @@ type APIError struct {
 	// metadata change that made objects inconsistent, the list of
 	// Inconsistency values.
 	Internal any
+	// Position is where in the SQL of a failed run_sql the database
+	// located the error (1-based characters), 0 when it did not. It is
+	// sent only to clients that ask for it (see metadataapi.Options).
+	Position int
 }
 
 func (e *APIError) Error() string { return e.Message }

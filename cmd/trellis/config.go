@@ -120,7 +120,7 @@ func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
 	if c.PGConnections < 1 {
 		return fmt.Errorf("pg-connections must be at least 1, not %d", c.PGConnections)
 	}
-	if c.Port <= 0 || c.Port > 65535 {
+	if c.Port < 0 || c.Port > 65535 { // 0: any free port
 		return fmt.Errorf("port %d is out of range", c.Port)
 	}
 	return nil

@@ -1,7 +1,10 @@
-// Command trellis serves a Hasura-compatible GraphQL API over PostgreSQL.
+// Command trellis serves a Hasura-compatible GraphQL API over PostgreSQL,
+// and manages a project's metadata, migrations and seeds as the Hasura CLI
+// does.
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 )
@@ -12,6 +15,13 @@ var buildVersion = "v2.48.0-trellis.0.1.0-dev"
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
+		var exit *exitError
+		if errors.As(err, &exit) {
+			if exit.msg != "" {
+				fmt.Fprintln(os.Stderr, "error:", exit.msg)
+			}
+			os.Exit(exit.code)
+		}
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}

@@ -27,7 +27,8 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newVersionCmd(), newInitCmd(), newMetadataCmd(), newMigrateCmd(),
+		newSeedCmd(), newDeployCmd(), newConsoleCmd())
 	return root
 }
 

@@ -84,6 +84,20 @@ type request struct {
 // only the data requests of /v1/query and /v2/query, which run with its
 // permissions (see dataapi.Access). Other requests are refused.
 func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, sess auth.Session) (int, []byte) {
+	return a.HandleWith(ctx, ep, body, sess, Options{})
+}
+
+// Options are a request's choices beyond Hasura's protocol.
+type Options struct {
+	// ErrorPosition adds "position" (1-based characters into the SQL) to
+	// the database error of a failed run_sql, under internal.error, so
+	// that Trellis's CLI can name the line of a failed migration. The
+	// server's HTTP layer sets it from the X-Trellis-Error-Position header.
+	ErrorPosition bool
+}
+
+// HandleWith is Handle with opts.
+func (a *API) HandleWith(ctx context.Context, ep Endpoint, body []byte, sess auth.Session, opts Options) (int, []byte) {
 	req, err := decodeRequest(body)
 	admin := sess.IsAdmin()
 	if err == nil && !admin && (ep == MetadataV1 || !dataapi.Handles(req.Type)) {
@@ -102,8 +116,34 @@ func (a *API) Handle(ctx context.Context, ep Endpoint, body []byte, sess auth.Se
 		if ep == QueryV2 {
 			err = underArgs(err)
 		}
+		if opts.ErrorPosition {
+			err = withPosition(err)
+		}
 	}
 	return errorResponse(err, a.log)
+}
+
+// withPosition copies a run_sql error's position into its internal.error.
+func withPosition(err error) error {
+	var apiErr *metadata.APIError
+	if !errors.As(err, &apiErr) || apiErr.Position == 0 {
+		return err
+	}
+	internal, ok := apiErr.Internal.(map[string]any)
+	if !ok {
+		return err
+	}
+	pgErr, _ := internal["error"].(map[string]any)
+	moved, in, pe := *apiErr, map[string]any{}, map[string]any{"position": apiErr.Position}
+	for k, v := range internal {
+		in[k] = v
+	}
+	for k, v := range pgErr {
+		pe[k] = v
+	}
+	in["error"] = pe
+	moved.Internal = in
+	return &moved
 }
 
 func decodeRequest(body []byte) (request, error) {

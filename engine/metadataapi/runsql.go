@@ -166,7 +166,7 @@ func sqlError(err error, sql, path string) error {
 	if m, ok := gqlerr.As(exec.Translate(err)).Internal.(map[string]any); ok {
 		internal["error"] = m["error"]
 	}
-	return &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodePostgresError, Path: path, Message: "query execution failed", Internal: internal}
+	return &metadata.APIError{Status: http.StatusBadRequest, Code: metadata.CodePostgresError, Path: path, Message: "query execution failed", Internal: internal, Position: int(pgErr.Position)}
 }
 
 func sameJSON(a, b *metadata.Metadata) bool {

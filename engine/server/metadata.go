@@ -28,7 +28,8 @@ func (s *Server) metadataHandler(ep metadataapi.Endpoint) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		status, resp := s.cfg.Metadata.Handle(r.Context(), ep, body, sess)
+		opts := metadataapi.Options{ErrorPosition: r.Header.Get("X-Trellis-Error-Position") == "true"}
+		status, resp := s.cfg.Metadata.HandleWith(r.Context(), ep, body, sess, opts)
 		writeJSON(w, status, resp)
 	}
 }

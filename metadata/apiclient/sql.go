@@ -34,15 +34,18 @@ func runSQL(source, sql string) Op {
 }
 
 // BulkIndex is the item of a bulk request that a bulk error names
-// ("$.args[2].args" → 2), -1 when it names none.
+// ("$.args[2].args" or "$[2].args" → 2), -1 when it names none.
 func BulkIndex(err error) int {
 	var apiErr *Error
 	if !errors.As(err, &apiErr) {
 		return -1
 	}
+	// /v1/metadata writes "$.args[i]…", /v2/query "$[i]…".
 	rest, ok := strings.CutPrefix(apiErr.Path, "$.args[")
 	if !ok {
-		return -1
+		if rest, ok = strings.CutPrefix(apiErr.Path, "$["); !ok {
+			return -1
+		}
 	}
 	n, _, _ := strings.Cut(rest, "]")
 	i, convErr := strconv.Atoi(n)
