@@ -20,6 +20,7 @@ func newMetadataCmd() *cobra.Command {
 		Use:     "metadata",
 		Aliases: []string{"md"},
 		Short:   "Apply, export, compare and reload the project's metadata",
+		Example: "  trellis metadata export\n  trellis metadata diff && trellis metadata apply",
 		Long: `The metadata directory (config.yaml's metadata_directory, in the Hasura CLI's
 version 3 layout) describes the GraphQL API: tracked tables, relationships,
 permissions, actions. These commands move it between the project and the
@@ -257,6 +258,7 @@ func metadataInconsistencyCmd(o *cliOptions) *cobra.Command {
 		Use:     "inconsistency",
 		Aliases: []string{"inconsistencies", "ic"},
 		Short:   "List or drop the metadata objects that do not match the database",
+		Example: "  trellis metadata ic list\n  trellis metadata ic drop",
 	}
 	list := &cobra.Command{
 		Use:     "list",

@@ -19,8 +19,9 @@ import (
 func newMigrateCmd() *cobra.Command {
 	o := &migrateOptions{}
 	cmd := &cobra.Command{
-		Use:   "migrate",
-		Short: "Create, apply, roll back and squash the project's SQL migrations",
+		Use:     "migrate",
+		Short:   "Create, apply, roll back and squash the project's SQL migrations",
+		Example: "  trellis migrate create add_lessons\n  trellis migrate apply\n  trellis migrate status",
 		Long: `Migrations are folders migrations/<database>/<version>_<name>/ holding up.sql
 and down.sql, as the Hasura CLI writes them. The versions a server has applied
 are kept in its catalog state (hdb_catalog.hdb_version.cli_state), where the

@@ -19,8 +19,9 @@ import (
 func newSeedCmd() *cobra.Command {
 	o := &migrateOptions{}
 	cmd := &cobra.Command{
-		Use:   "seed",
-		Short: "Create and apply seed data (SQL files in seeds/<database>/)",
+		Use:     "seed",
+		Short:   "Create and apply seed data (SQL files in seeds/<database>/)",
+		Example: "  trellis seed create tutors\n  trellis seed apply",
 	}
 	o.bind(cmd.PersistentFlags())
 	cmd.PersistentFlags().StringVar(&o.database, "database-name", project.DefaultDatabase, "the database (source) the seeds belong to")

@@ -34,8 +34,9 @@ func newRootCmd() *cobra.Command {
 
 func newVersionCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
+		Use:     "version",
+		Short:   "Print the version",
+		Example: "  trellis version",
 		Run: func(cmd *cobra.Command, _ []string) {
 			fmt.Fprintln(cmd.OutOrStdout(), "trellis", buildVersion)
 		},
@@ -45,8 +46,9 @@ func newVersionCmd() *cobra.Command {
 func newServeCmd() *cobra.Command {
 	var cfg serveConfig
 	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Serve the GraphQL API",
+		Use:     "serve",
+		Short:   "Serve the GraphQL API",
+		Example: "  trellis serve --database-url postgres://localhost/app --metadata-dir metadata",
 		Long: `Serve the GraphQL API on /v1/graphql, with a GraphiQL console on /console.
 
 Settings come from flags, else TRELLIS_* environment variables, else the
