@@ -1,10 +1,12 @@
 package metadata
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -153,7 +155,8 @@ type CatalogState struct {
 	ConsoleState json.RawMessage `json:"console_state"`
 }
 
-// LoadCatalogState reads hdb_version's row.
+// LoadCatalogState reads hdb_version's row. The states' members come in
+// key order, as Hasura answers them, not in jsonb's order.
 func LoadCatalogState(ctx context.Context, db DB) (CatalogState, error) {
 	var st CatalogState
 	var cli, console string
@@ -161,8 +164,31 @@ func LoadCatalogState(ctx context.Context, db DB) (CatalogState, error) {
 	if err != nil {
 		return st, fmt.Errorf("reading the catalog state: %w", err)
 	}
-	st.CLIState, st.ConsoleState = json.RawMessage(cli), json.RawMessage(console)
+	if st.CLIState, err = keysSorted(cli); err != nil {
+		return st, err
+	}
+	if st.ConsoleState, err = keysSorted(console); err != nil {
+		return st, err
+	}
 	return st, nil
+}
+
+// keysSorted re-encodes a JSON value with every object's members sorted
+// by key (numbers keep their text).
+func keysSorted(raw string) (json.RawMessage, error) {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("decoding the catalog state: %w", err)
+	}
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encoding the catalog state: %w", err)
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
 }
 
 // SetCatalogState replaces the CLI's ("cli") or the console's ("console")

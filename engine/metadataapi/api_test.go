@@ -29,6 +29,22 @@ func startEngine(t testing.TB, dsn string) *engine {
 
 func startEngineWith(t testing.TB, dsn string, onReload func(int64)) *engine {
 	t.Helper()
+	return startEngineOpts(t, dsn, engineOpts{onReload: onReload})
+}
+
+// engineOpts are the choices of startEngineOpts.
+type engineOpts struct {
+	onReload    func(int64)
+	adminSecret string // none when empty: every request is admin
+	version     string // /v1/version's; "v-test" when empty
+}
+
+func startEngineOpts(t testing.TB, dsn string, o engineOpts) *engine {
+	t.Helper()
+	if o.version == "" {
+		o.version = "v-test"
+	}
+	onReload := o.onReload
 	ctx, cancel := context.WithCancel(context.Background())
 	db, err := exec.Open(ctx, exec.Config{DatabaseURL: dsn})
 	if err != nil {
@@ -43,11 +59,11 @@ func startEngineWith(t testing.TB, dsn string, onReload func(int64)) *engine {
 	api.SetVersion(version)
 	done := make(chan struct{})
 	go func() { defer close(done); api.Listen(ctx) }()
-	authn, err := auth.New(ctx, auth.Config{})
+	authn, err := auth.New(ctx, auth.Config{AdminSecret: o.adminSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{Auth: authn, Engine: eng, Metadata: api, Version: "v-test"})
+	srv := server.New(server.Config{Auth: authn, Engine: eng, Metadata: api, Version: o.version, AdminSecretSet: o.adminSecret != ""})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		ts.Close()

@@ -1,6 +1,7 @@
 package metadataapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,7 +51,11 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		if err := st.withEnumRows(ctx); err != nil {
 			return nil, err
 		}
-		if !allow {
+		// Hasura tells the two forms apart by the "metadata" member, not
+		// by "version": the first answers success, the second
+		// {"is_consistent","inconsistent_objects"} (an inconsistent
+		// document without allow_inconsistent_metadata fails in run).
+		if !replaceV2(req.Args) {
 			return success, nil
 		}
 		return consistency(st.resolved(), false)
@@ -70,11 +75,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 		st.md, st.mdChanged = metadata.DropInconsistent(st.md, st.resolved().Inconsistencies), true
 		return success, nil
 	case "get_catalog_state":
-		cs, err := metadata.LoadCatalogState(ctx, st.tx)
-		if err != nil {
-			return nil, err
-		}
-		return json.Marshal(cs)
+		return catalogState(ctx, st)
 	case "set_catalog_state":
 		var args struct {
 			Type  string          `json:"type"`
@@ -84,7 +85,7 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 			return nil, metadata.Errorf(metadata.CodeParseFailed, path+".args", "%v", err)
 		}
 		if err := metadata.SetCatalogState(ctx, st.tx, args.Type, args.State); err != nil {
-			return nil, err
+			return nil, rebase(err, path)
 		}
 		return success, nil
 	}
@@ -118,7 +119,35 @@ func (a *API) step(ctx context.Context, ep Endpoint, st *state, req request, pat
 	return nil, metadata.Errorf(metadata.CodeParseFailed, path+".type", "unknown request type: %q", req.Type)
 }
 
-// consistency answers reload_metadata and get_inconsistent_metadata.
+// catalogState answers get_catalog_state: {"id","cli_state","console_state"}.
+func catalogState(ctx context.Context, st *state) (json.RawMessage, error) {
+	cs, err := metadata.LoadCatalogState(ctx, st.tx)
+	if err != nil {
+		return nil, err
+	}
+	// Not json.Marshal: it would escape <, > and & in the states.
+	var out bytes.Buffer
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(cs); err != nil {
+		return nil, fmt.Errorf("encoding the catalog state: %w", err)
+	}
+	return bytes.TrimSuffix(out.Bytes(), []byte("\n")), nil
+}
+
+// replaceV2 reports whether replace_metadata's args are the second form,
+// {"allow_inconsistent_metadata", "metadata"}.
+func replaceV2(args json.RawMessage) bool {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(args, &members); err != nil {
+		return false // ParseReplaceMetadata accepted args: an object
+	}
+	_, ok := members["metadata"]
+	return ok
+}
+
+// consistency answers reload_metadata, get_inconsistent_metadata and
+// replace_metadata's second form.
 func consistency(m *metadata.Model, withMessage bool) (json.RawMessage, error) {
 	out := map[string]any{"is_consistent": len(m.Inconsistencies) == 0}
 	if withMessage {
