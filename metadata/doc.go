@@ -19,8 +19,15 @@
 // Hasura's get_inconsistent_metadata. A broken object never makes Resolve
 // fail; it is left out of the Model and reported.
 //
+// The other way, RenderDir lays a document out as the Hasura CLI's
+// metadata directory (actions split between actions.graphql and
+// actions.yaml, see ActionsSDL), WriteDir puts those files on disk, and
+// DirDocument reads a directory back into the document replace_metadata
+// takes (MergeActionsSDL joins the two actions files).
+//
 // Invariants: a Model is immutable once built; every Relationship of a
 // Model has a Target in the same Model and columns that exist on both
-// sides; nothing in this package does I/O except LoadDir, which only reads
-// files under its directory.
+// sides; the only file I/O is LoadDir's and DirDocument's, which only
+// read files under their directory, and WriteDir's, which only writes and
+// removes files under its directory.
 package metadata
