@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 	"unicode/utf8"
 )
@@ -211,7 +210,3 @@ func Status(files []Migration, applied map[int64]bool) []Row {
 	}
 	return out
 }
-
-// DatabaseDir is the folder of database's migrations in a project's
-// migrations directory dir: <dir>/<database>.
-func DatabaseDir(dir, database string) string { return filepath.Join(dir, database) }

@@ -96,18 +96,6 @@ func (s *State) JSON() json.RawMessage {
 	return out
 }
 
-// Clone is an independent copy of s.
-func (s *State) Clone() *State {
-	c, err := ParseState(s.JSON())
-	if err != nil {
-		panic(fmt.Sprintf("migrations: state does not read back: %v", err))
-	}
-	if !s.CopyCompleted() {
-		delete(c.other, keyCopyCompleted)
-	}
-	return c
-}
-
 // sortedVersions lists the keys of m in order.
 func sortedVersions(m map[int64]bool) []int64 {
 	out := make([]int64, 0, len(m))

@@ -92,8 +92,13 @@ func (o *cliOptions) connect() (*project.Project, *apiclient.Client, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err := apiclient.New(apiclient.Config{Endpoint: p.Config.Endpoint, AdminSecret: p.Config.AdminSecret, Timeout: o.timeout})
+	c, err := o.client(p)
 	return p, c, err
+}
+
+// client is a client of p's server.
+func (o *cliOptions) client(p *project.Project) (*apiclient.Client, error) {
+	return apiclient.New(apiclient.Config{Endpoint: p.Config.Endpoint, AdminSecret: p.Config.AdminSecret, Timeout: o.timeout})
 }
 
 // json reports whether data is to be printed as JSON.

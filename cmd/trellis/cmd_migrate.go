@@ -58,7 +58,8 @@ func (o *migrateOptions) createCmd() *cobra.Command {
 			up, down := []byte(upSQL), []byte(downSQL)
 			var c *apiclient.Client
 			if fromServer {
-				if _, c, err = o.connect(); err != nil {
+				c, err = o.client(p)
+				if err != nil {
 					return err
 				}
 				opts := []string{"-O", "-x", "--schema-only"}

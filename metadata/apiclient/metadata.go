@@ -105,8 +105,8 @@ func (c *Client) ClearMetadata(ctx context.Context) error {
 }
 
 func decodeConsistency(body []byte) (Consistency, error) {
-	// Hasura answers replace_metadata without allow_inconsistent_metadata
-	// with {"message":"success"}: consistent.
+	// An answer without is_consistent ({"message":"success"}, the first
+	// form of replace_metadata) means consistent.
 	out := Consistency{IsConsistent: true}
 	if err := json.Unmarshal(body, &out); err != nil {
 		return Consistency{}, fmt.Errorf("decoding the server's answer: %w", err)
