@@ -222,3 +222,13 @@ func (p *Select) HasRootField(kind string) bool {
 	}
 	return contains(p.QueryRootFields, kind)
 }
+
+// HasSubscriptionRootField reports whether the role has a subscription
+// root field of the table ("select", "select_by_pk", "select_aggregate",
+// "select_stream").
+func (p *Select) HasSubscriptionRootField(kind string) bool {
+	if p.SubscriptionRootFields == nil {
+		return true
+	}
+	return contains(p.SubscriptionRootFields, kind)
+}

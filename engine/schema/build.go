@@ -152,7 +152,7 @@ func (b *builder) collectTables() {
 func (b *builder) claimNames(t *Table) string {
 	n := t.Names
 	types := []string{n.Object, n.BoolExp, n.OrderBy, n.SelectColumn, n.Aggregate, n.AggregateFields}
-	roots := []string{n.Select, n.SelectByPk, n.SelectAggregate}
+	roots := []string{n.Select, n.SelectByPk, n.SelectAggregate, n.SelectStream}
 	for _, name := range types {
 		if b.usedTypes[name] {
 			return name
@@ -202,9 +202,30 @@ func (n Naming) listArgs() map[string]bool {
 // object type; a table's objects are built when a query first needs them
 // (Table.objects), so that a change of metadata costs little per table.
 func (b *builder) lookup() {
-	root := &Object{Name: QueryRoot, Kind: ObjRoot, Fields: map[string]*Field{}}
-	b.s.Query = root
 	b.s.owner = make(map[string]*Table, 13*len(b.tables))
+	b.s.Query = b.rootObject(QueryRoot, (*Table).HasRoot)
+	if b.readsSomeTable() {
+		b.s.Subscription = b.rootObject(SubscriptionRoot, (*Table).HasSubscriptionRoot)
+	}
+	for _, t := range b.tables {
+		if t.WriteOnly {
+			continue
+		}
+		n := t.Names
+		for _, name := range []string{n.Object, n.Aggregate, n.AggregateFields} {
+			b.s.owner[name] = t
+		}
+		for _, name := range n.AggregateOp {
+			b.s.owner[name] = t
+		}
+	}
+	b.mutationLookup()
+}
+
+// rootObject makes query_root or subscription_root: the table root fields
+// of the kinds has allows, and the tracked functions' fields.
+func (b *builder) rootObject(name string, has func(*Table, string) bool) *Object {
+	root := &Object{Name: name, Kind: ObjRoot, Fields: map[string]*Field{}}
 	if !b.readsSomeTable() {
 		root.Fields["no_queries_available"] = &Field{Name: "no_queries_available", Kind: FieldNoQueries, Type: "String"}
 	}
@@ -214,34 +235,35 @@ func (b *builder) lookup() {
 			continue
 		}
 		n := t.Names
-		if t.HasRoot(RootSelect) {
+		if has(t, RootSelect) {
 			root.Fields[n.Select] = &Field{Name: n.Select, Kind: FieldSelect, Table: t, Args: listArgs, Type: n.Object}
 		}
-		if t.HasRoot(RootSelectByPk) {
+		if has(t, RootSelectByPk) {
 			args := map[string]bool{}
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = true
 			}
 			root.Fields[n.SelectByPk] = &Field{Name: n.SelectByPk, Kind: FieldSelectByPk, Table: t, Args: args, Type: n.Object}
 		}
-		if t.HasRoot(RootSelectAggregate) {
+		if has(t, RootSelectAggregate) {
 			root.Fields[n.SelectAggregate] = &Field{Name: n.SelectAggregate, Kind: FieldSelectAggregate, Table: t, Args: listArgs, Type: n.Aggregate}
 		}
-		for _, name := range []string{n.Object, n.Aggregate, n.AggregateFields} {
-			b.s.owner[name] = t
-		}
-		for _, name := range n.AggregateOp {
-			b.s.owner[name] = t
+		if has(t, RootSelectStream) {
+			args := map[string]bool{b.naming.Field("batch_size"): true, "cursor": true, "where": true}
+			root.Fields[n.SelectStream] = &Field{Name: n.SelectStream, Kind: FieldSelectStream, Table: t, Args: args, Type: n.Object}
 		}
 	}
 	b.functionRootFields(root)
-	b.mutationLookup()
+	return root
 }
 
 // Object returns the output object type with the given name, or nil.
 func (s *Schema) Object(name string) *Object {
-	if name == QueryRoot {
+	switch name {
+	case QueryRoot:
 		return s.Query
+	case SubscriptionRoot:
+		return s.Subscription
 	}
 	if o := s.mutationObject(name); o != nil {
 		return o

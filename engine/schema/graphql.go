@@ -20,6 +20,22 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 	for _, t := range b.tables {
 		b.tableTypes(t)
 	}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: QueryRoot, Fields: b.rootGraphQLFields((*Table).HasRoot)})
+	// A role that reads nothing has no subscription_root, as in Hasura.
+	var sub *graphql.Object
+	if b.readsSomeTable() {
+		sub = graphql.NewObject(graphql.ObjectConfig{Name: SubscriptionRoot, Fields: b.rootGraphQLFields((*Table).HasSubscriptionRoot)})
+	}
+	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: b.mutationRoot(), Subscription: sub})
+	if err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// rootGraphQLFields are the fields of query_root or subscription_root: the
+// table root fields of the kinds has allows, and the functions' fields.
+func (b *builder) rootGraphQLFields(has func(*Table, string) bool) graphql.Fields {
 	root := graphql.Fields{}
 	if !b.readsSomeTable() {
 		root["no_queries_available"] = &graphql.Field{Type: graphql.NewNonNull(graphql.String)}
@@ -30,21 +46,21 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 		}
 		n, custom := t.Names, t.Meta.Config.CustomRootFields
 		desc := "fetch data from the table: " + t.quotedName()
-		if t.HasRoot(RootSelect) {
+		if has(t, RootSelect) {
 			root[n.Select] = &graphql.Field{
 				Type:        nonNullList(b.objs[n.Object]),
 				Args:        b.listArgs(t),
 				Description: rootFieldDescription(custom.Select, desc),
 			}
 		}
-		if t.HasRoot(RootSelectAggregate) {
+		if has(t, RootSelectAggregate) {
 			root[n.SelectAggregate] = &graphql.Field{
 				Type:        graphql.NewNonNull(b.objs[n.Aggregate]),
 				Args:        b.listArgs(t),
 				Description: rootFieldDescription(custom.SelectAggregate, "fetch aggregated fields from the table: "+t.quotedName()),
 			}
 		}
-		if t.HasRoot(RootSelectByPk) {
+		if has(t, RootSelectByPk) {
 			args := graphql.FieldConfigArgument{}
 			for _, c := range t.PrimaryKey {
 				args[c.Field] = &graphql.ArgumentConfig{Type: graphql.NewNonNull(b.scalar(c.Scalar))}
@@ -55,14 +71,65 @@ func (b *builder) graphql() (*graphql.Schema, error) {
 				Description: rootFieldDescription(custom.SelectByPk, desc+" using primary key columns"),
 			}
 		}
+		if has(t, RootSelectStream) {
+			root[n.SelectStream] = &graphql.Field{
+				Type:        nonNullList(b.objs[n.Object]),
+				Args:        b.streamArgs(t),
+				Description: rootFieldDescription(custom.SelectStream, "fetch data from the table in a streaming manner: "+t.quotedName()),
+			}
+		}
 	}
 	b.functionGraphQLFields(root)
-	query := graphql.NewObject(graphql.ObjectConfig{Name: QueryRoot, Fields: root})
-	s, err := graphql.NewSchema(graphql.SchemaConfig{Query: query, Mutation: b.mutationRoot()})
-	if err != nil {
-		return nil, err
+	return root
+}
+
+// streamArgs are the arguments of <t>_stream, with the cursor's input
+// types (built once per table).
+func (b *builder) streamArgs(t *Table) graphql.FieldConfigArgument {
+	n := t.Names
+	cursor, ok := b.inputs[n.StreamCursor]
+	if !ok {
+		values := graphql.InputObjectConfigFieldMap{}
+		for _, c := range t.Columns {
+			values[c.Field] = &graphql.InputObjectFieldConfig{Type: b.scalar(c.Scalar)}
+		}
+		value := graphql.NewInputObject(graphql.InputObjectConfig{
+			Name:        n.StreamCursorValue,
+			Description: "Initial value of the column from where the streaming should start",
+			Fields:      values,
+		})
+		cursor = graphql.NewInputObject(graphql.InputObjectConfig{
+			Name:        n.StreamCursor,
+			Description: "Streaming cursor of the table " + quoted(t.Meta.Info.Name.Name),
+			Fields: graphql.InputObjectConfigFieldMap{
+				b.naming.Field("initial_value"): {Type: graphql.NewNonNull(value), Description: "Stream column input with initial value"},
+				"ordering":                      {Type: b.cursorOrdering(), Description: "cursor ordering"},
+			},
+		})
+		b.inputs[n.StreamCursor] = cursor
 	}
-	return &s, nil
+	return graphql.FieldConfigArgument{
+		b.naming.Field("batch_size"): {Type: graphql.NewNonNull(graphql.Int), Description: "maximum number of rows returned in a single batch"},
+		"cursor":                     {Type: graphql.NewNonNull(graphql.NewList(cursor)), Description: "cursor to stream the results returned by the query"},
+		"where":                      {Type: b.inputs[n.BoolExp], Description: "filter the rows which have to be fetched"},
+	}
+}
+
+// cursorOrdering is the cursor_ordering enum of streaming cursors.
+func (b *builder) cursorOrdering() *graphql.Enum {
+	if e, ok := b.enums[CursorOrdering]; ok {
+		return e
+	}
+	e := graphql.NewEnum(graphql.EnumConfig{
+		Name:        CursorOrdering,
+		Description: "ordering argument of a cursor",
+		Values: graphql.EnumValueConfigMap{
+			"ASC":  {Value: "ASC", Description: "ascending ordering of the cursor"},
+			"DESC": {Value: "DESC", Description: "descending ordering of the cursor"},
+		},
+	})
+	b.enums[CursorOrdering] = e
+	return e
 }
 
 // rootFieldDescription is a table root field's description: the comment

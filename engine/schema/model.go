@@ -19,8 +19,10 @@ type Schema struct {
 	Catalog *catalog.Catalog
 	// Naming is the naming convention the schema's names follow.
 	Naming Naming
-	// Query is query_root; Object finds the other object types.
-	Query *Object
+	// Query is query_root, Subscription subscription_root; Object finds
+	// the other object types.
+	Query        *Object
+	Subscription *Object
 	// Mutation is mutation_root, nil when the role sees no table;
 	// mutationObjs holds it and the <t>_mutation_response objects.
 	Mutation     *Object
@@ -85,6 +87,7 @@ const (
 	FieldComputedTable                      // a computed field returning rows of a table
 	FieldFunction                           // root <fn>: a tracked function's rows
 	FieldFunctionAggregate                  // root <fn>_aggregate
+	FieldSelectStream                       // subscription root <t>_stream
 )
 
 // Field is an output field of an Object.
@@ -214,11 +217,25 @@ const (
 	RootSelect          = "select"
 	RootSelectByPk      = "select_by_pk"
 	RootSelectAggregate = "select_aggregate"
+	RootSelectStream    = "select_stream" // subscription_root only
 )
 
 // HasRoot reports whether the role has the table's root field of a kind:
 // _by_pk needs a primary key it can read, _aggregate allow_aggregations.
 func (t *Table) HasRoot(kind string) bool {
+	return kind != RootSelectStream && t.rootAllowed(kind) && t.Perm.Select.HasRootField(kind)
+}
+
+// HasSubscriptionRoot reports whether the role has the table's
+// subscription root field of a kind (subscription_root_fields).
+func (t *Table) HasSubscriptionRoot(kind string) bool {
+	return t.rootAllowed(kind) && t.Perm.Select.HasSubscriptionRootField(kind)
+}
+
+// rootAllowed says whether the table can have a root field of a kind at
+// all: _by_pk needs a primary key the role can read, _aggregate
+// allow_aggregations, _stream a column to stream by.
+func (t *Table) rootAllowed(kind string) bool {
 	switch kind {
 	case RootSelectByPk:
 		if t.PrimaryKey == nil {
@@ -228,8 +245,12 @@ func (t *Table) HasRoot(kind string) bool {
 		if !t.Aggregatable() {
 			return false
 		}
+	case RootSelectStream:
+		if len(t.Columns) == 0 {
+			return false
+		}
 	}
-	return t.Perm.Select.HasRootField(kind)
+	return true
 }
 
 // Aggregatable reports whether the role may aggregate the table's rows

@@ -12,6 +12,8 @@ const (
 	QueryRoot        = "query_root"
 	MutationRoot     = "mutation_root"
 	SubscriptionRoot = "subscription_root"
+	// CursorOrdering is the enum of a streaming cursor's ordering.
+	CursorOrdering = "cursor_ordering"
 	// OrderByEnum is the enum of sort directions.
 	OrderByEnum = "order_by"
 )
@@ -48,6 +50,11 @@ type TypeNames struct {
 	Select          string // author
 	SelectByPk      string // author_by_pk
 	SelectAggregate string // author_aggregate
+	SelectStream    string // author_stream
+	// StreamCursor and StreamCursorValue are the inputs of <t>_stream's
+	// cursor argument.
+	StreamCursor      string // author_stream_cursor_input
+	StreamCursorValue string // author_stream_cursor_value_input
 
 	base   string // tableBaseName
 	naming Naming
@@ -84,18 +91,21 @@ var aggregateOps = []struct {
 func NamesFor(t *metadata.Table, nc Naming) TypeNames {
 	base := tableBaseName(t)
 	n := TypeNames{
-		Object:          nc.Type(base),
-		BoolExp:         nc.Type(base + "_bool_exp"),
-		OrderBy:         nc.Type(base + "_order_by"),
-		SelectColumn:    nc.Type(base + "_select_column"),
-		Aggregate:       nc.Type(base + "_aggregate"),
-		AggregateFields: nc.Type(base + "_aggregate_fields"),
-		AggregateOp:     make(map[string]string, len(aggregateOps)),
-		Select:          orDefault(t.Config.CustomRootFields.Select.Name, nc.Field(base)),
-		SelectByPk:      orDefault(t.Config.CustomRootFields.SelectByPk.Name, nc.Field(base+"_by_pk")),
-		SelectAggregate: orDefault(t.Config.CustomRootFields.SelectAggregate.Name, nc.Field(base+"_aggregate")),
-		base:            base,
-		naming:          nc,
+		Object:            nc.Type(base),
+		BoolExp:           nc.Type(base + "_bool_exp"),
+		OrderBy:           nc.Type(base + "_order_by"),
+		SelectColumn:      nc.Type(base + "_select_column"),
+		Aggregate:         nc.Type(base + "_aggregate"),
+		AggregateFields:   nc.Type(base + "_aggregate_fields"),
+		AggregateOp:       make(map[string]string, len(aggregateOps)),
+		Select:            orDefault(t.Config.CustomRootFields.Select.Name, nc.Field(base)),
+		SelectByPk:        orDefault(t.Config.CustomRootFields.SelectByPk.Name, nc.Field(base+"_by_pk")),
+		SelectAggregate:   orDefault(t.Config.CustomRootFields.SelectAggregate.Name, nc.Field(base+"_aggregate")),
+		SelectStream:      orDefault(t.Config.CustomRootFields.SelectStream.Name, nc.Field(base+"_stream")),
+		StreamCursor:      nc.Type(base + "_stream_cursor_input"),
+		StreamCursorValue: nc.Type(base + "_stream_cursor_value_input"),
+		base:              base,
+		naming:            nc,
 	}
 	for _, op := range aggregateOps {
 		n.AggregateOp[op.name] = nc.Type(base + "_" + op.name + "_fields")

@@ -22,14 +22,16 @@ func TestNamesFor(t *testing.T) {
 			table: table("public", "author", metadata.TableConfig{}),
 			want: TypeNames{Object: "author", BoolExp: "author_bool_exp", OrderBy: "author_order_by", SelectColumn: "author_select_column",
 				Aggregate: "author_aggregate", AggregateFields: "author_aggregate_fields",
-				Select: "author", SelectByPk: "author_by_pk", SelectAggregate: "author_aggregate"},
+				Select: "author", SelectByPk: "author_by_pk", SelectAggregate: "author_aggregate",
+				SelectStream: "author_stream", StreamCursor: "author_stream_cursor_input", StreamCursorValue: "author_stream_cursor_value_input"},
 		},
 		{
 			name:  "other schema",
 			table: table("shop", "item", metadata.TableConfig{}),
 			want: TypeNames{Object: "shop_item", BoolExp: "shop_item_bool_exp", OrderBy: "shop_item_order_by", SelectColumn: "shop_item_select_column",
 				Aggregate: "shop_item_aggregate", AggregateFields: "shop_item_aggregate_fields",
-				Select: "shop_item", SelectByPk: "shop_item_by_pk", SelectAggregate: "shop_item_aggregate"},
+				Select: "shop_item", SelectByPk: "shop_item_by_pk", SelectAggregate: "shop_item_aggregate",
+				SelectStream: "shop_item_stream", StreamCursor: "shop_item_stream_cursor_input", StreamCursorValue: "shop_item_stream_cursor_value_input"},
 		},
 		{
 			name: "custom name and root fields",
@@ -38,7 +40,8 @@ func TestNamesFor(t *testing.T) {
 			}}),
 			want: TypeNames{Object: "Author", BoolExp: "Author_bool_exp", OrderBy: "Author_order_by", SelectColumn: "Author_select_column",
 				Aggregate: "Author_aggregate", AggregateFields: "Author_aggregate_fields",
-				Select: "authors", SelectByPk: "author", SelectAggregate: "Author_aggregate"},
+				Select: "authors", SelectByPk: "author", SelectAggregate: "Author_aggregate",
+				SelectStream: "Author_stream", StreamCursor: "Author_stream_cursor_input", StreamCursorValue: "Author_stream_cursor_value_input"},
 		},
 	}
 	for _, c := range cases {
