@@ -214,6 +214,9 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 	if err != nil {
 		return nil, err
 	}
+	if cp.op.Subscription {
+		return nil, gqlerr.New(gqlerr.ValidationFailed, "$", "subscriptions are not supported over HTTP")
+	}
 	if err := requireSession(cp.op.SessionVars, req.SessionVars); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,10 @@ type Operation struct {
 	// SessionVars are the session variables the statements read (through
 	// the role's permissions): a request must have each of them.
 	SessionVars []string
+	// Subscription marks a subscription's plan: its fields come from
+	// subscription_root. Streaming says its one field is a <t>_stream.
+	Subscription bool
+	Streaming    bool
 }
 
 // RootKind tells how a root field is answered.
@@ -58,11 +62,21 @@ type Select struct {
 	Fields []Field
 	// Aggregate shapes the aggregate object (ShapeAggregate).
 	Aggregate []AggField
+	// Stream is set on a <t>_stream root field: the cursor that orders its
+	// rows and that From.Where compares with.
+	Stream *StreamCursor
 	// Cells are an inherited role's cell filters (Scope expressions) on
 	// the columns and computed fields of Table, by name: wherever the
 	// select reads such a value of a row (fields, aggregates, where,
 	// order_by), it is null unless the row satisfies the filter.
 	Cells map[string]BoolExp
+}
+
+// StreamCursor is the column a streaming subscription advances on.
+type StreamCursor struct {
+	Column string
+	Type   *catalog.Type
+	Desc   bool
 }
 
 // Shape is the JSON form of a select's result.
@@ -251,6 +265,9 @@ type Value struct {
 	// value this is; Text and List are unused. The value is read from the
 	// statement's session argument, so it too is rebound per request.
 	Session string
+	// Cursor marks the value of a streaming cursor: a live query puts each
+	// subscriber's current cursor in its place.
+	Cursor bool
 }
 
 // VarSource says how a value is computed from a variable.

@@ -61,7 +61,13 @@ func Plan(s *schema.Schema, req Request) (*Operation, error) {
 		plan.SessionVars = p.sessionVars
 		return plan, nil
 	case ast.OperationTypeSubscription:
-		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "subscriptions are not supported over HTTP")
+		plan, err := p.subscription(op)
+		if err != nil {
+			return nil, err
+		}
+		plan.Rebindable = p.rebindable()
+		plan.SessionVars = p.sessionVars
+		return plan, nil
 	}
 	if len(op.Directives) > 0 {
 		return nil, gqlerr.Root.Errorf(gqlerr.ValidationFailed, "directive %q is not allowed on a query", op.Directives[0].Name.Value)

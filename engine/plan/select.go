@@ -14,7 +14,7 @@ func (p *planner) rootFields(set *ast.SelectionSet) (*Operation, error) {
 	}
 	op := &Operation{}
 	for _, f := range fields {
-		rf, err := p.rootField(f)
+		rf, err := p.rootField(f, p.schema.Query)
 		if err != nil {
 			return nil, err
 		}
@@ -23,19 +23,19 @@ func (p *planner) rootFields(set *ast.SelectionSet) (*Operation, error) {
 	return op, nil
 }
 
-func (p *planner) rootField(f *selected) (RootField, error) {
+func (p *planner) rootField(f *selected, root *schema.Object) (RootField, error) {
 	name := f.field.Name.Value
 	switch name {
 	case "__typename":
-		return RootField{Alias: f.alias, Kind: RootTypename, Text: schema.QueryRoot}, nil
+		return RootField{Alias: f.alias, Kind: RootTypename, Text: root.Name}, nil
 	case "__schema", "__type":
 		return RootField{Alias: f.alias, Kind: RootIntrospection, Field: f.field}, nil
 	}
-	sf, ok := p.schema.Query.Fields[name]
+	sf, ok := root.Fields[name]
 	if !ok {
-		return RootField{}, notFound(f.path, name, schema.QueryRoot)
+		return RootField{}, notFound(f.path, name, root.Name)
 	}
-	if err := p.checkArgs(f, sf, schema.QueryRoot); err != nil {
+	if err := p.checkArgs(f, sf, root.Name); err != nil {
 		return RootField{}, err
 	}
 	if sf.Kind == schema.FieldNoQueries {
@@ -79,6 +79,11 @@ func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
 	switch sf.Kind {
 	case schema.FieldSelect, schema.FieldArrayRel:
 		sel.Shape = ShapeArray
+	case schema.FieldSelectStream:
+		sel.Shape = ShapeArray
+		if err := p.streamArgs(f, t, sel); err != nil {
+			return nil, err
+		}
 	case schema.FieldObjectRel:
 		sel.Shape = ShapeObject
 	case schema.FieldSelectByPk:
@@ -95,7 +100,7 @@ func (p *planner) tableField(f *selected, sf *schema.Field) (*Select, error) {
 			return nil, err
 		}
 	}
-	if sf.Kind != schema.FieldSelectByPk && sf.Kind != schema.FieldObjectRel {
+	if sf.Kind != schema.FieldSelectByPk && sf.Kind != schema.FieldObjectRel && sf.Kind != schema.FieldSelectStream {
 		if err := p.listArgs(f, t, &sel.From); err != nil {
 			return nil, err
 		}

@@ -45,6 +45,21 @@ func (g *gen) selectJSON(s *plan.Select, outer string) {
 	}
 }
 
+// streamCursor writes the value a streaming select's cursor takes after
+// its rows: the cursor column of the last row, as text.
+func (g *gen) streamCursor(s *plan.Select) {
+	a := g.alias()
+	g.write("(SELECT ", a, ".", Ident(s.Stream.Column), "::text FROM ")
+	g.rows(s, a, "")
+	g.write(" ORDER BY ", a, ".", Ident(s.Stream.Column))
+	if s.Stream.Desc {
+		g.write(" ASC")
+	} else {
+		g.write(" DESC")
+	}
+	g.write(" LIMIT 1)")
+}
+
 // rows writes a derived table of the rows a select reads, aliased a.
 func (g *gen) rows(s *plan.Select, a, outer string) {
 	inner := a + "_t"

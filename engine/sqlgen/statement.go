@@ -16,6 +16,10 @@ type Statement struct {
 	// those that hold the session variables' JSON (see Rebind).
 	Slots       []Slot
 	SessionArgs []int
+	// CursorArgs hold a streaming cursor's value; such a statement answers
+	// one more column, the cursor's value after the rows it returns
+	// (the text of the last row's cursor column, NULL for no row).
+	CursorArgs []int
 	// Checked says that the statement (a mutation step) answers a second
 	// column: whether every row it wrote passed its permission check.
 	Checked bool
@@ -49,7 +53,7 @@ func (s *Statement) Rebind(vars plan.Variables, session string) (out *Statement,
 			args[sl.Arg] = v.Text
 		}
 	}
-	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots, SessionArgs: s.SessionArgs, Checked: s.Checked}, true
+	return &Statement{SQL: s.SQL, Args: args, Slots: s.Slots, SessionArgs: s.SessionArgs, CursorArgs: s.CursorArgs, Checked: s.Checked}, true
 }
 
 // sessionOrEmpty is the session argument's value: "" stands for {}.
@@ -69,6 +73,7 @@ type gen struct {
 	// session argument.
 	session     string
 	sessionArgs []int // the arguments that hold session
+	cursorArgs  []int // the arguments that hold a stream's cursor
 	sessionPh   string
 	// scope is the alias of the row a permission expression is about
 	// (plan.Scope), which its root column comparisons read.
@@ -144,6 +149,9 @@ func (g *gen) bindValue(v plan.Value) string {
 	}
 	if v.From != nil {
 		g.slots = append(g.slots, Slot{Arg: len(g.args) - 1, Source: v.From, List: v.IsList})
+	}
+	if v.Cursor {
+		g.cursorArgs = append(g.cursorArgs, len(g.args)-1)
 	}
 	return ph
 }
