@@ -152,6 +152,17 @@ type Engine struct {
 	snapshot  atomic.Pointer[Snapshot]
 
 	hits, misses atomic.Int64
+
+	swapMu sync.Mutex
+	onSwap []func()
+}
+
+// OnSwap registers a function called after each snapshot swap (a
+// metadata change or reload).
+func (e *Engine) OnSwap(f func()) {
+	e.swapMu.Lock()
+	e.onSwap = append(e.onSwap, f)
+	e.swapMu.Unlock()
 }
 
 // CacheStats says how many requests the plan cache answered and how many
@@ -171,7 +182,16 @@ func New(db *exec.DB, snap *Snapshot, opts Options) *Engine {
 // Swap replaces the snapshot; requests in flight finish on the old one.
 func (e *Engine) Swap(snap *Snapshot) {
 	e.Prepare(snap)
-	e.snapshot.Store(snap)
+	old := e.snapshot.Swap(snap)
+	if old == nil || old == snap {
+		return
+	}
+	e.swapMu.Lock()
+	fs := append([]func(){}, e.onSwap...)
+	e.swapMu.Unlock()
+	for _, f := range fs {
+		f()
+	}
 }
 
 // Prepare gives a snapshot the engine's settings before it is used: a

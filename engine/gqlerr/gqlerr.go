@@ -26,6 +26,10 @@ const (
 	PermissionError     Code = "permission-error"
 	PostgresError       Code = "postgres-error"
 	Unexpected          Code = "unexpected"
+	// StartFailed refuses a WebSocket operation (start before init, an id
+	// in use); MethodNotAllowed a plain GET on a GraphQL path.
+	StartFailed      Code = "start-failed"
+	MethodNotAllowed Code = "method-not-allowed"
 )
 
 // Hasura's authentication error codes, besides access-denied, invalid-jwt

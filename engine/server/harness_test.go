@@ -12,12 +12,15 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/trellis-gql/trellis/engine/auth"
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/live"
 	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/pgtest"
 	"github.com/trellis-gql/trellis/engine/server"
@@ -35,6 +38,9 @@ type testServer struct {
 	roundTrips      *atomic.Int64
 	inconsistencies []metadata.Inconsistency
 	engine          *gql.Engine
+	live            *live.Manager
+	feed            *live.Feed
+	dsn             string
 }
 
 type serverOptions struct {
@@ -54,6 +60,16 @@ type serverOptions struct {
 	// inconsistent is set when the metadata is expected to be
 	// inconsistent; the inconsistencies end up in testServer.inconsistencies.
 	inconsistent bool
+	// live serves subscriptions, driven by logical replication unless
+	// polling is set (then every poll interval, as Hasura does).
+	live         bool
+	polling      bool
+	pollInterval time.Duration
+	// dsn is the database to use instead of a new one on the shared
+	// cluster (an empty database of a private cluster).
+	dsn string
+	// ws tunes the WebSocket transports.
+	ws server.WSConfig
 }
 
 // newTestServer creates a database, applies the example's migration and
@@ -62,7 +78,10 @@ type serverOptions struct {
 func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	t.Helper()
 	ctx := context.Background()
-	dsn := pgtest.NewDatabase(t)
+	dsn := opts.dsn
+	if dsn == "" {
+		dsn = pgtest.NewDatabase(t)
+	}
 	migs, err := migrations.Load(filepath.Join(exampleDir, "migrations/default"))
 	if err != nil || len(migs) == 0 {
 		t.Fatalf("no migrations found: %v", err)
@@ -129,6 +148,19 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 		api = metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
 		api.SetVersion(version)
 	}
+	var manager *live.Manager
+	var feed *live.Feed
+	if opts.live {
+		manager = live.New(live.Config{DB: db, PollInterval: opts.pollInterval})
+		feed, err = live.StartFeed(ctx, manager, live.FeedConfig{
+			DatabaseURL:  dsn,
+			Tables:       func() []catalog.QualifiedName { return live.TrackedTables(engine.Snapshot()) },
+			ForcePolling: opts.polling,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv := server.New(server.Config{
 		Auth:           newAuth(t, authCfg),
 		Metadata:       api,
@@ -136,11 +168,20 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 		Engine:         engine,
 		Version:        "v-test",
 		EnableConsole:  true,
+		Live:           manager,
+		WebSocket:      opts.ws,
 	})
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+		if feed != nil {
+			feed.Close()
+			manager.Close()
+		}
+	})
 	count.Store(0)
-	return &testServer{URL: ts.URL, roundTrips: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine}
+	return &testServer{URL: ts.URL, roundTrips: &count, inconsistencies: snap.Model.Inconsistencies, engine: engine, live: manager, feed: feed, dsn: dsn}
 }
 
 // newAuth returns an Authenticator or fails the test.

@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"sync"
 
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/gql"
 	"github.com/trellis-gql/trellis/engine/gqlerr"
+	"github.com/trellis-gql/trellis/engine/live"
 	"github.com/trellis-gql/trellis/engine/metadataapi"
 )
 
@@ -40,13 +42,22 @@ type Config struct {
 	// CORS says which browser origins may call the API; the zero value
 	// allows every origin, as Hasura does by default.
 	CORS CORS
+	// Live runs subscriptions; nil refuses them (queries and mutations
+	// over WebSocket still work).
+	Live *live.Manager
+	// WebSocket tunes the WebSocket transports.
+	WebSocket WSConfig
 }
 
 // Server serves Trellis' HTTP API.
 type Server struct {
 	cfg Config
+	ws  WSConfig
 	log *slog.Logger
 	mux *http.ServeMux
+
+	wsMu    sync.Mutex
+	wsConns map[*wsConn]struct{}
 }
 
 // New returns a Server; Handler gives its routes.
@@ -58,9 +69,15 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, log: log.With("component", "server"), mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, ws: cfg.WebSocket, log: log.With("component", "server"), mux: http.NewServeMux(), wsConns: map[*wsConn]struct{}{}}
+	s.ws.defaults()
 	s.mux.HandleFunc("POST /v1/graphql", s.graphql)
 	s.mux.HandleFunc("POST /v1alpha1/graphql", s.graphql)
+	s.mux.HandleFunc("GET /v1/graphql", s.websocketUpgrade)
+	s.mux.HandleFunc("GET /v1alpha1/graphql", s.websocketUpgrade)
+	if cfg.Engine != nil {
+		cfg.Engine.OnSwap(func() { s.restartWebSockets() })
+	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /v1/version", s.version)
 	s.mux.HandleFunc("GET /v1alpha1/config", s.config)
