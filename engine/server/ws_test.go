@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -235,4 +237,59 @@ func waitGoroutines(t *testing.T, n int) {
 	}
 	buf := make([]byte, 1<<20)
 	t.Fatalf("goroutines: %d, want at most %d\n%s", runtime.NumGoroutine(), n, buf[:runtime.Stack(buf, true)])
+}
+
+// A streaming subscription sends the rows past its cursor, in batches of
+// batch_size, each row once and in order, and nothing when no row is new.
+func TestStreamingSubscription(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true})
+	c := s.dialWS(t, "graphql-transport-ws")
+	c.init(nil)
+	c.start("s", `subscription($from: Int!) { subjects_stream(batch_size: 2, cursor: {initial_value: {id: $from}}, where: {category: {_neq: "hidden"}}) { id name } }`, map[string]any{"from": 17})
+	c.expect(`{"type":"next","id":"s","payload":{"data":{"subjects_stream":[{"id":18,"name":"Music Theory"},{"id":19,"name":"Art History"}]}}}`)
+	c.expect(`{"type":"next","id":"s","payload":{"data":{"subjects_stream":[{"id":20,"name":"Study Skills"}]}}}`)
+	c.quiet(200 * time.Millisecond)
+
+	// One row, then five in one transaction (three batches), one that the
+	// where excludes, and an update of an old row: each new row once.
+	s.exec(t, `INSERT INTO subjects (id, name, category) VALUES (21, 'S21', 'x')`)
+	c.expect(`{"type":"next","id":"s","payload":{"data":{"subjects_stream":[{"id":21,"name":"S21"}]}}}`)
+	s.exec(t, `INSERT INTO subjects (id, name, category) VALUES (22, 'S22', 'x'), (23, 'S23', 'hidden'), (24, 'S24', 'x'), (25, 'S25', 'x'), (26, 'S26', 'x'), (27, 'S27', 'x')`)
+	var got []string
+	for len(got) < 5 {
+		m := c.next()
+		var p struct {
+			Data struct {
+				Rows []struct {
+					ID int `json:"id"`
+				} `json:"subjects_stream"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(m.Payload, &p); err != nil || m.Type != "next" || len(p.Data.Rows) == 0 || len(p.Data.Rows) > 2 {
+			t.Fatalf("unexpected %s", m.raw)
+		}
+		for _, r := range p.Data.Rows {
+			got = append(got, fmt.Sprint(r.ID))
+		}
+	}
+	if strings.Join(got, ",") != "22,24,25,26,27" {
+		t.Fatalf("rows %v, want 22,24,25,26,27 once each, in order", got)
+	}
+	s.exec(t, `UPDATE subjects SET name = 'Algebra I' WHERE id = 1`)
+	c.quiet(300 * time.Millisecond)
+}
+
+// Without logical replication, live queries poll, with the same cohorts.
+func TestLiveQueryPollingFallback(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true, polling: true, pollInterval: 100 * time.Millisecond})
+	if !s.feed.Polling() {
+		t.Fatal("the feed does not poll")
+	}
+	c := s.dialWS(t, "graphql-ws")
+	c.init(nil)
+	c.start("1", subjectsSub, nil)
+	c.expect(`{"type":"data","id":"1","payload":{"data":{"subjects":[{"id":19,"name":"Art History"},{"id":20,"name":"Study Skills"}]}}}`)
+	c.quiet(300 * time.Millisecond) // polls that find no change send nothing
+	s.exec(t, `INSERT INTO subjects (id, name, category) VALUES (30, 'S30', 'x')`)
+	c.expect(`{"type":"data","id":"1","payload":{"data":{"subjects":[{"id":19,"name":"Art History"},{"id":20,"name":"Study Skills"},{"id":30,"name":"S30"}]}}}`)
 }

@@ -198,5 +198,12 @@ func Query(op *plan.Operation, opts Options) *Statement {
 	if n == 0 {
 		return nil
 	}
-	return &Statement{SQL: g.sb.String(), Args: g.args, Slots: g.slots, SessionArgs: g.sessionArgs}
+	for _, f := range op.Fields {
+		if f.Kind == plan.RootSelect && f.Select.Stream != nil {
+			g.write(", ")
+			g.streamCursor(f.Select)
+			g.write(" AS ", Ident("cursor"))
+		}
+	}
+	return &Statement{SQL: g.sb.String(), Args: g.args, Slots: g.slots, SessionArgs: g.sessionArgs, CursorArgs: g.cursorArgs}
 }
