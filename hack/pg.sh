@@ -20,7 +20,11 @@
 # installs Debian's packages if it runs as root, and otherwise says what to
 # install. When run as root, the server runs as an unprivileged OS user.
 #
-# Environment: TRELLIS_PG_PORT (port), TRELLIS_PG_BINDIR (server binaries).
+# Environment: TRELLIS_PG_PORT (port), TRELLIS_PG_BINDIR (server binaries),
+# TRELLIS_PG_ROOT (a folder for data, logs and socket instead of .pgdata: a
+# private cluster, e.g. for tests that restart it; when run as root, the
+# server's user must be able to reach it), TRELLIS_PG_WAL_LEVEL (wal_level:
+# minimal, replica or logical; default logical).
 set -euo pipefail
 
 readonly MIN_MAJOR=15
@@ -36,11 +40,17 @@ world_searchable() {
 	done
 }
 
-# The cluster lives in .pgdata. When running as root from a folder the
-# server's user cannot reach (a clone under /root, say), the data goes to
-# /var/tmp and .pgdata is a link to it.
-PGROOT="$ROOT/.pgdata"
-if [[ "$(id -u)" == 0 && ! -L "$PGROOT" ]] && ! world_searchable "$ROOT"; then
+# The cluster lives in .pgdata (or $TRELLIS_PG_ROOT). When running as root
+# from a folder the server's user cannot reach (a clone under /root, say), the
+# data goes to /var/tmp and .pgdata is a link to it.
+PGROOT="${TRELLIS_PG_ROOT:-$ROOT/.pgdata}"
+# SOCKKEY names the fallback socket folder of this cluster (see socket_dir).
+SOCKKEY="$ROOT"
+if [[ -n "${TRELLIS_PG_ROOT:-}" ]]; then
+	mkdir -p "$PGROOT"
+	PGROOT="$(cd "$PGROOT" && pwd -P)"
+	SOCKKEY="$PGROOT"
+elif [[ "$(id -u)" == 0 && ! -L "$PGROOT" ]] && ! world_searchable "$ROOT"; then
 	alt="/var/tmp/trellis-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
 	mkdir -p "$alt"
 	[[ -e "$PGROOT" ]] && rm -rf "$PGROOT"
@@ -49,11 +59,20 @@ fi
 if [[ -L "$PGROOT" ]]; then
 	PGROOT="$(readlink -f "$PGROOT")"
 fi
-readonly PGROOT
+readonly PGROOT SOCKKEY
 readonly PGDATA="$PGROOT/data"
 readonly LOGDIR="$PGROOT/log"
 readonly LOGFILE="$LOGDIR/postgres.log"
 PORT="${TRELLIS_PG_PORT:-55432}"
+WAL_LEVEL="${TRELLIS_PG_WAL_LEVEL:-logical}"
+case "$WAL_LEVEL" in
+minimal | replica | logical) ;;
+*)
+	printf 'pg.sh: error: TRELLIS_PG_WAL_LEVEL must be minimal, replica or logical, not %s\n' "$WAL_LEVEL" >&2
+	exit 1
+	;;
+esac
+readonly WAL_LEVEL
 
 BINDIR=""
 RUN_USER=""
@@ -243,7 +262,7 @@ prepare_dirs() {
 socket_dir() {
 	local d="$PGROOT/run"
 	if ((${#d} + 20 > 100)); then
-		d="/tmp/trellis-pg-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+		d="/tmp/trellis-pg-$(printf '%s' "$SOCKKEY" | cksum | cut -d' ' -f1)"
 	fi
 	printf '%s\n' "$d"
 }
@@ -324,16 +343,18 @@ init_cluster() {
 
 # write_conf (re)writes the settings read at every server start.
 write_conf() {
-	local sock="$1" conf="$PGDATA/trellis.conf"
+	local sock="$1" conf="$PGDATA/trellis.conf" senders=20
+	# wal_level=minimal allows no WAL senders.
+	[[ "$WAL_LEVEL" != minimal ]] || senders=0
 	cat >"$conf" <<EOF
 # Written by hack/pg.sh at every start; edits are lost.
 listen_addresses = '127.0.0.1'
 port = $PORT
 unix_socket_directories = '$sock'
 max_connections = 200
-wal_level = logical
+wal_level = $WAL_LEVEL
 max_replication_slots = 20
-max_wal_senders = 20
+max_wal_senders = $senders
 fsync = off
 synchronous_commit = off
 full_page_writes = off

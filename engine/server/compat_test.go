@@ -24,6 +24,7 @@ import (
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/live"
 	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/pgtest"
 	"github.com/trellis-gql/trellis/engine/server"
@@ -184,6 +185,7 @@ func TestHasuraCompat(t *testing.T) {
 // runCompatFile replays one class (README: "Replaying a file").
 func runCompatFile(t *testing.T, path string, st *compatStats) {
 	f := readCompatFile(t, path)
+	suite := filepath.Base(filepath.Dir(path))
 	st.methodsSkippedByExport += len(f.Skipped)
 	ranSetup := false
 	defer func() {
@@ -270,6 +272,12 @@ func runCompatFile(t *testing.T, path string, st *compatStats) {
 				if failure == "" {
 					failure = checkCompatCase(t, ctx, base, c)
 				}
+				if q, ok := wsReplayable(c); ok && failure == "" {
+					failure = checkCompatWS(t, base, c, q, false)
+					if failure == "" && suite == "subscriptions" {
+						failure = checkCompatWS(t, base, c, q, true)
+					}
+				}
 				id := compatID(path, name)
 				reason, known := expectedFailures(t)[id]
 				switch {
@@ -313,11 +321,15 @@ func newCompatServer(t *testing.T) string {
 	engine := gql.New(db, snap, gql.Options{StringifyNumeric: true})
 	api := metadataapi.New(metadataapi.Config{DB: db, Engine: engine})
 	api.SetVersion(version)
+	// Live queries poll here: only their first result is compared.
+	manager := live.New(live.Config{DB: db})
+	t.Cleanup(manager.Close)
 	srv := server.New(server.Config{
 		Auth:     newAuth(t, auth.Config{}),
 		Engine:   engine,
 		Metadata: api,
 		Version:  "v-test",
+		Live:     manager,
 	})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -38,13 +38,19 @@ func (s *testServer) dialWS(t testing.TB, proto string) *wsClient {
 
 func (s *testServer) dialWSPath(t testing.TB, proto, path string, header http.Header) *wsClient {
 	t.Helper()
+	return dialWSURL(t, s.URL+path, proto, header)
+}
+
+// dialWSURL connects to an http:// URL's WebSocket.
+func dialWSURL(t testing.TB, url, proto string, header http.Header) *wsClient {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	opts := &websocket.DialOptions{HTTPHeader: header}
 	if proto != "" {
 		opts.Subprotocols = []string{proto}
 	}
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+path, opts)
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http"), opts)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}

@@ -206,24 +206,33 @@ func (c *wsConn) startFailed(id, text string) {
 	c.complete(id)
 }
 
-// execError sends an error that happened while the operation ran: as data
-// with errors on the legacy protocol, as error on graphql-transport-ws.
+// execError sends an operation's error: one found before the operation
+// ran (it does not validate) as error, one of the database as a result
+// with errors (data, or next on graphql-transport-ws, whose error message
+// would end the operation), as Hasura sorts them. The result's payload is
+// the HTTP response's body, {"errors":[…]}.
 func (c *wsConn) execError(id string, err error) {
-	if c.proto == protoTransportWS {
+	if !ranError(err) {
 		c.sendErrors(id, err)
 		return
 	}
-	c.send(message("data", id, func(b *bytes.Buffer) {
+	c.send(message(c.dataType(), id, func(b *bytes.Buffer) {
 		if c.legacy {
 			writeLegacyError(b, err)
 			return
 		}
-		var inner bytes.Buffer
-		writeError(&inner, err, c.s.cfg.DevMode)
-		b.WriteString(`{"data":null,"errors":`)
-		b.Write(errorsList(inner.Bytes()))
-		b.WriteByte('}')
+		writeError(b, err, c.s.cfg.DevMode)
 	}))
+}
+
+// ranError reports whether an error came from running the operation (the
+// database's) rather than from checking it.
+func ranError(err error) bool {
+	switch gqlerr.As(err).Code {
+	case gqlerr.PostgresError, gqlerr.DataException, gqlerr.ConstraintViolation, gqlerr.ConstraintError, gqlerr.PermissionError, gqlerr.Unexpected:
+		return true
+	}
+	return false
 }
 
 func (c *wsConn) complete(id string) {
@@ -273,11 +282,7 @@ func (s *wsSink) Error(err error) {
 			writeLegacyError(b, err)
 			return
 		}
-		var inner bytes.Buffer
-		writeError(&inner, err, s.c.s.cfg.DevMode)
-		b.WriteString(`{"data":null,"errors":`)
-		b.Write(errorsList(inner.Bytes()))
-		b.WriteByte('}')
+		writeError(b, err, s.c.s.cfg.DevMode)
 	}))
 }
 

@@ -34,7 +34,7 @@ FROM rel
 JOIN pg_class c ON c.oid = rel.oid
 JOIN pg_namespace ns ON ns.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p')
-ORDER BY 1, 2`
+`
 
 // BaseTables returns the tables that view (a view or materialized view)
 // reads, through other views recursively, sorted; a table is its own base
@@ -58,5 +58,9 @@ func BaseTables(ctx context.Context, q Querier, view Table) ([]Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("replication: base tables of %s: %w", view, err)
 	}
-	return collectTables(rows)
+	tables, err := collectTables(rows)
+	if err != nil {
+		return nil, err
+	}
+	return sortedTables(tables), nil
 }

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"reflect"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,3 +221,33 @@ func newRole(t *testing.T, attrs string) (name string, withRole func(dbURL strin
 }
 
 func tbl(name string) Table { return Table{Schema: "public", Name: name} }
+
+// logRecorder is a slog.Handler that keeps the level and message of every
+// record.
+type logRecorder struct {
+	mu      sync.Mutex
+	records []string // "LEVEL message"
+}
+
+func (r *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return r }
+func (r *logRecorder) WithGroup(string) slog.Handler            { return r }
+func (r *logRecorder) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.records = append(r.records, rec.Level.String()+" "+rec.Message)
+	return nil
+}
+
+// count returns how many records read "LEVEL message".
+func (r *logRecorder) count(record string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, got := range r.records {
+		if got == record {
+			n++
+		}
+	}
+	return n
+}

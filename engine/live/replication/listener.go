@@ -108,7 +108,9 @@ func prepare(ctx context.Context, cfg Config, tables []Table, pub publicationFun
 		return err
 	}
 	defer func() {
-		if cerr := conn.Close(context.WithoutCancel(ctx)); cerr != nil {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+		defer cancel()
+		if cerr := conn.Close(cctx); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("replication: close: %w", cerr))
 		}
 	}()
@@ -123,6 +125,13 @@ func prepare(ctx context.Context, cfg Config, tables []Table, pub publicationFun
 func (l *Listener) run(ctx context.Context, s *stream) {
 	for {
 		err := s.run(ctx, l.q)
+		if ctx.Err() != nil {
+			// Confirm what was queued, so that a permanent slot resumes
+			// after it; the connection may already be broken.
+			if serr := s.sendStatus(context.WithoutCancel(ctx), false); serr != nil {
+				l.log.Debug("final standby status", "err", serr)
+			}
+		}
 		if cerr := s.close(); cerr != nil {
 			l.log.Debug("close replication connection", "err", cerr)
 		}

@@ -212,3 +212,46 @@ func TestNoGoroutineLeak(t *testing.T) {
 		wantGoroutines(t, before)
 	})
 }
+
+func TestPermanentSlot(t *testing.T) {
+	dbURL := pgtest.NewDatabase(t)
+	conn := connect(t, dbURL)
+	exec(t, conn, "CREATE TABLE a (id int)")
+	slot := randomName(t, "trellis_t_")
+	t.Cleanup(func() {
+		// The walsender of the last Close may still be exiting.
+		eventually(t, "drop slot", func() bool {
+			_, err := conn.Exec(context.Background(), `SELECT pg_drop_replication_slot(slot_name)
+				FROM pg_replication_slots WHERE slot_name = $1 AND NOT active`, slot)
+			if err != nil {
+				t.Fatalf("drop slot: %v", err)
+			}
+			return !slotExists(t, conn, slot)
+		})
+	})
+	cfg := Config{DatabaseURL: dbURL, Slot: slot, Permanent: true}
+	l := start(t, cfg)
+	exec(t, conn, "INSERT INTO a VALUES (1)")
+	first := wantCommit(t, l, tbl("a"))
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "slot released", func() bool {
+		var active bool
+		err := conn.QueryRow(context.Background(),
+			"SELECT active FROM pg_replication_slots WHERE slot_name = $1", slot).Scan(&active)
+		if err != nil {
+			t.Fatalf("slot %s after Close: %v", slot, err)
+		}
+		return !active
+	})
+
+	// A change made while away is replayed by the reused slot, and only it:
+	// Close confirmed the first one.
+	exec(t, conn, "INSERT INTO a VALUES (2)")
+	l = start(t, cfg)
+	if ev := wantCommit(t, l, tbl("a")); ev.LSN <= first.LSN {
+		t.Fatalf("replayed commit at %v, not after %v", ev.LSN, first.LSN)
+	}
+	wantQuiet(t, l)
+}

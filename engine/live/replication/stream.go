@@ -158,7 +158,10 @@ func (s *stream) handleCopyData(ctx context.Context, data []byte, q *queue) erro
 		if err != nil {
 			return fmt.Errorf("replication: xlog data: %w", err)
 		}
-		s.received = max(s.received, xld.WALStart+pglogrepl.LSN(len(xld.WALData)))
+		// A logical walsender stamps each message with the position of the
+		// record it decoded; positions beyond the server's make a
+		// shutting-down walsender wait for an acknowledgement that matches.
+		s.received = max(s.received, xld.WALStart)
 		return s.decode(xld.WALData, q)
 	}
 	return nil
