@@ -357,6 +357,9 @@ max_replication_slots = 20
 max_wal_senders = $senders
 fsync = off
 synchronous_commit = off
+# Asynchronous commits reach the WAL sender (live queries) when the WAL
+# writer flushes: every 10 ms, not the default 200 ms.
+wal_writer_delay = 10ms
 full_page_writes = off
 logging_collector = off
 log_min_messages = warning

@@ -33,6 +33,16 @@ type serveConfig struct {
 	CORSDomain       string
 	DisableCORS      bool
 	LogLevel         string
+
+	// Live queries and WebSockets.
+	LiveRefetchMs        int
+	LiveBatchSize        int
+	LiveMinIntervalMs    int
+	LivePolling          bool
+	MaxSubscriptions     int
+	MaxConnSubscriptions int
+	WSKeepAliveSeconds   int
+	WSInitTimeoutSeconds int
 }
 
 // setting ties a flag to its environment variables, most specific first.
@@ -63,6 +73,14 @@ var settings = []setting{
 	{"cors-domain", []string{"TRELLIS_CORS_DOMAIN", "HASURA_GRAPHQL_CORS_DOMAIN"}, "browser origins allowed to call the API: * or a comma-separated list"},
 	{"disable-cors", []string{"TRELLIS_DISABLE_CORS", "HASURA_GRAPHQL_DISABLE_CORS"}, "send no CORS headers"},
 	{"log-level", []string{"TRELLIS_LOG_LEVEL", "HASURA_GRAPHQL_LOG_LEVEL"}, "debug, info, warn or error"},
+	{"live-queries-multiplexed-refetch-interval", []string{"TRELLIS_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL", "HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL"}, "milliseconds between two refetches of every live query when logical replication is unavailable (polling)"},
+	{"live-queries-multiplexed-batch-size", []string{"TRELLIS_LIVE_QUERIES_MULTIPLEXED_BATCH_SIZE", "HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_BATCH_SIZE"}, "subscribers answered by one multiplexed statement"},
+	{"live-queries-min-interval", []string{"TRELLIS_LIVE_QUERIES_MIN_INTERVAL"}, "least milliseconds between two refetches of one live query: changes in a burst are answered together"},
+	{"live-queries-polling", []string{"TRELLIS_LIVE_QUERIES_POLLING"}, "poll live queries even where logical replication is available"},
+	{"max-subscriptions", []string{"TRELLIS_MAX_SUBSCRIPTIONS"}, "subscriptions the whole engine accepts (0: no cap)"},
+	{"max-subscriptions-per-connection", []string{"TRELLIS_MAX_SUBSCRIPTIONS_PER_CONNECTION"}, "operations one WebSocket connection may run at once"},
+	{"websocket-keepalive", []string{"TRELLIS_WEBSOCKET_KEEPALIVE", "HASURA_GRAPHQL_WEBSOCKET_KEEPALIVE"}, "seconds between two WebSocket keep-alive messages"},
+	{"websocket-connection-init-timeout", []string{"TRELLIS_WEBSOCKET_CONNECTION_INIT_TIMEOUT", "HASURA_GRAPHQL_WEBSOCKET_CONNECTION_INIT_TIMEOUT"}, "seconds a graphql-transport-ws client has to send connection_init"},
 }
 
 func (c *serveConfig) bind(fs *pflag.FlagSet) {
@@ -94,6 +112,14 @@ func (c *serveConfig) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&c.CORSDomain, "cors-domain", "*", help("cors-domain"))
 	fs.BoolVar(&c.DisableCORS, "disable-cors", false, help("disable-cors"))
 	fs.StringVar(&c.LogLevel, "log-level", "info", help("log-level"))
+	fs.IntVar(&c.LiveRefetchMs, "live-queries-multiplexed-refetch-interval", 1000, help("live-queries-multiplexed-refetch-interval"))
+	fs.IntVar(&c.LiveBatchSize, "live-queries-multiplexed-batch-size", 100, help("live-queries-multiplexed-batch-size"))
+	fs.IntVar(&c.LiveMinIntervalMs, "live-queries-min-interval", 20, help("live-queries-min-interval"))
+	fs.BoolVar(&c.LivePolling, "live-queries-polling", false, help("live-queries-polling"))
+	fs.IntVar(&c.MaxSubscriptions, "max-subscriptions", 0, help("max-subscriptions"))
+	fs.IntVar(&c.MaxConnSubscriptions, "max-subscriptions-per-connection", 1000, help("max-subscriptions-per-connection"))
+	fs.IntVar(&c.WSKeepAliveSeconds, "websocket-keepalive", 5, help("websocket-keepalive"))
+	fs.IntVar(&c.WSInitTimeoutSeconds, "websocket-connection-init-timeout", 3, help("websocket-connection-init-timeout"))
 }
 
 // resolve fills every setting not given as a flag from the environment.
@@ -122,6 +148,23 @@ func (c *serveConfig) resolve(fs *pflag.FlagSet) error {
 	}
 	if c.Port < 0 || c.Port > 65535 { // 0: any free port
 		return fmt.Errorf("port %d is out of range", c.Port)
+	}
+	for _, v := range []struct {
+		name string
+		n    int
+		min  int
+	}{
+		{"live-queries-multiplexed-refetch-interval", c.LiveRefetchMs, 1},
+		{"live-queries-multiplexed-batch-size", c.LiveBatchSize, 1},
+		{"live-queries-min-interval", c.LiveMinIntervalMs, 0},
+		{"max-subscriptions", c.MaxSubscriptions, 0},
+		{"max-subscriptions-per-connection", c.MaxConnSubscriptions, 1},
+		{"websocket-keepalive", c.WSKeepAliveSeconds, 1},
+		{"websocket-connection-init-timeout", c.WSInitTimeoutSeconds, 1},
+	} {
+		if v.n < v.min {
+			return fmt.Errorf("%s must be at least %d, not %d", v.name, v.min, v.n)
+		}
 	}
 	return nil
 }

@@ -9,12 +9,15 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trellis-gql/trellis/engine/auth"
+	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
+	"github.com/trellis-gql/trellis/engine/live"
 	"github.com/trellis-gql/trellis/engine/metadataapi"
 	"github.com/trellis-gql/trellis/engine/server"
 	"github.com/trellis-gql/trellis/metadata"
@@ -123,6 +126,14 @@ func serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return fmt.Errorf("authentication: %w", err)
 	}
+	manager, feed, err := startLive(ctx, cfg, db, engine, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		feed.Close()
+		manager.Close()
+	}()
 	srv := server.New(server.Config{
 		Auth:             authn,
 		AdminSecretSet:   cfg.AdminSecret != "",
@@ -134,11 +145,50 @@ func serve(ctx context.Context, cfg serveConfig) error {
 		ConsoleAssetsDir: cfg.ConsoleAssetsDir,
 		DevMode:          cfg.DevMode,
 		CORS:             server.CORS{Disabled: cfg.DisableCORS, Domains: server.ParseCORSDomains(cfg.CORSDomain)},
+		Live:             manager,
+		WebSocket: server.WSConfig{
+			KeepAlive:        time.Duration(cfg.WSKeepAliveSeconds) * time.Second,
+			InitTimeout:      time.Duration(cfg.WSInitTimeoutSeconds) * time.Second,
+			MaxSubscriptions: cfg.MaxConnSubscriptions,
+		},
 	})
 	addr := net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port))
 	return server.ListenAndServe(ctx, addr, srv.Handler(), func(a net.Addr) {
 		log.Info("serving", "graphql", fmt.Sprintf("http://%s/v1/graphql", a), "console", cfg.EnableConsole)
 	})
+}
+
+// startLive starts the live query manager and its change feed (logical
+// replication, else polling); the publication follows metadata changes.
+func startLive(ctx context.Context, cfg serveConfig, db *exec.DB, engine *gql.Engine, log *slog.Logger) (*live.Manager, *live.Feed, error) {
+	minInterval := time.Duration(cfg.LiveMinIntervalMs) * time.Millisecond
+	if minInterval == 0 {
+		minInterval = -1 // none
+	}
+	manager := live.New(live.Config{
+		DB:               db,
+		Logger:           log,
+		BatchSize:        cfg.LiveBatchSize,
+		MinInterval:      minInterval,
+		PollInterval:     time.Duration(cfg.LiveRefetchMs) * time.Millisecond,
+		MaxSubscriptions: cfg.MaxSubscriptions,
+	})
+	feed, err := live.StartFeed(ctx, manager, live.FeedConfig{
+		DatabaseURL:  cfg.DatabaseURL,
+		Tables:       func() []catalog.QualifiedName { return live.TrackedTables(engine.Snapshot()) },
+		Logger:       log,
+		ForcePolling: cfg.LivePolling,
+	})
+	if err != nil {
+		manager.Close()
+		return nil, nil, fmt.Errorf("live queries: %w", err)
+	}
+	engine.OnSwap(func() {
+		if err := feed.Retrack(ctx); err != nil {
+			log.Warn("could not update the live queries' publication", "error", err)
+		}
+	})
+	return manager, feed, nil
 }
 
 // planCacheSize maps the flag (0: off) onto gql.Options (negative: off).
