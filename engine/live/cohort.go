@@ -118,7 +118,7 @@ func (c *cohort) runBatch(ctx context.Context, seq uint64, batch []*subscriber) 
 	c.m.stmts.Add(1)
 	rows, err := c.m.cfg.DB.Pool.Query(ctx, c.mux.SQL, params...)
 	if err != nil {
-		return c.fail(batch, exec.Translate(err))
+		return c.fail(batch, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -138,7 +138,7 @@ func (c *cohort) runBatch(ctx context.Context, seq uint64, batch []*subscriber) 
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return c.fail(batch, exec.Translate(err))
+		return c.fail(batch, err)
 	}
 	return nil
 }
@@ -160,15 +160,17 @@ func position(raw []byte, format int16) int {
 }
 
 // fail reports a statement's error to its subscribers when it is the
-// statement's own; a lost connection is only returned (the change feed's
-// resync, or the next poll, runs the cohort again).
+// statement's own; a lost connection or a server going down is returned
+// as a transientError, and the cohort is run again later.
 func (c *cohort) fail(batch []*subscriber, err error) error {
-	if failed(err) {
-		for _, s := range batch {
-			s.fail(err)
-		}
+	if transient(err) {
+		return transientError{err}
 	}
-	return err
+	e := exec.Translate(err)
+	for _, s := range batch {
+		s.fail(e)
+	}
+	return e
 }
 
 // deliver hands a subscriber its result if it changed. For a stream, the

@@ -9,10 +9,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/trellis-gql/trellis/engine/catalog"
 	"github.com/trellis-gql/trellis/engine/exec"
 	"github.com/trellis-gql/trellis/engine/gql"
-	"github.com/trellis-gql/trellis/engine/gqlerr"
 	"github.com/trellis-gql/trellis/engine/sqlgen"
 )
 
@@ -334,18 +335,40 @@ func (m *Manager) work() {
 			continue
 		}
 		c.queued.Store(false)
-		if err := c.refetch(m.ctx, nil); err != nil && m.ctx.Err() == nil {
+		err := c.refetch(m.ctx, nil)
+		var retry transientError
+		switch {
+		case err == nil || m.ctx.Err() != nil:
+		case errors.As(err, &retry):
+			m.log.Debug("live query refetch could not reach the database; trying again", "error", err)
+			time.AfterFunc(retryDelay, func() { m.mark(c) })
+		default:
 			m.log.Warn("live query refetch failed", "error", err)
 		}
 	}
 }
 
-// failed reports whether an error is the statement's own (it will fail
-// again: the subscribers get it) rather than the connection's.
-func failed(err error) bool {
-	var e *gqlerr.Error
-	if !errors.As(err, &e) {
-		return false
+// transient reports whether a statement failed for want of a working
+// connection rather than by itself: no answer from the server, or the
+// server shutting down, restarting or out of connections (SQLSTATE
+// classes 08, 53 and 57). Such a refetch is tried again.
+func transient(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return !errors.Is(err, context.Canceled)
 	}
-	return e.Code != gqlerr.Unexpected
+	switch pgErr.Code[:2] {
+	case "08", "53", "57":
+		return true
+	}
+	return false
 }
+
+// transientError marks a refetch to try again.
+type transientError struct{ error }
+
+func (e transientError) Unwrap() error { return e.error }
+
+// retryDelay is how long a cohort whose refetch could not reach the
+// database waits before the next try.
+const retryDelay = 250 * time.Millisecond

@@ -293,3 +293,16 @@ func TestLiveQueryPollingFallback(t *testing.T) {
 	s.exec(t, `INSERT INTO subjects (id, name, category) VALUES (30, 'S30', 'x')`)
 	c.expect(`{"type":"data","id":"1","payload":{"data":{"subjects":[{"id":19,"name":"Art History"},{"id":20,"name":"Study Skills"},{"id":30,"name":"S30"}]}}}`)
 }
+
+// tryExec runs SQL on a database, returning the error.
+func tryExec(dsn, sql string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
