@@ -17,7 +17,8 @@ func TestConfigPrecedence(t *testing.T) {
 		{
 			name: "defaults",
 			env:  map[string]string{"HASURA_GRAPHQL_DATABASE_URL": "postgres://h"},
-			want: serveConfig{DatabaseURL: "postgres://h", Host: "0.0.0.0", Port: 8080, EnableConsole: true, CORSDomain: "*", LogLevel: "info", PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET"},
+			want: serveConfig{DatabaseURL: "postgres://h", Host: "0.0.0.0", Port: 8080, EnableConsole: true, CORSDomain: "*", LogLevel: "info", PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET",
+				LiveRefetchMs: 1000, LiveBatchSize: 100, LiveMinIntervalMs: 20, MaxConnSubscriptions: 1000, WSKeepAliveSeconds: 5, WSInitTimeoutSeconds: 3},
 		},
 		{
 			name: "TRELLIS_ wins over HASURA_GRAPHQL_",
@@ -25,14 +26,17 @@ func TestConfigPrecedence(t *testing.T) {
 				"HASURA_GRAPHQL_DATABASE_URL": "postgres://h", "TRELLIS_DATABASE_URL": "postgres://t",
 				"HASURA_GRAPHQL_SERVER_PORT": "9000", "HASURA_GRAPHQL_ENABLE_CONSOLE": "false",
 				"HASURA_GRAPHQL_ADMIN_SECRET": "s", "HASURA_GRAPHQL_STRINGIFY_NUMERIC_TYPES": "true",
+				"HASURA_GRAPHQL_LIVE_QUERIES_MULTIPLEXED_REFETCH_INTERVAL": "250", "HASURA_GRAPHQL_WEBSOCKET_KEEPALIVE": "9",
 			},
-			want: serveConfig{DatabaseURL: "postgres://t", AdminSecret: "s", Host: "0.0.0.0", Port: 9000, CORSDomain: "*", LogLevel: "info", StringifyNumeric: true, PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET"},
+			want: serveConfig{DatabaseURL: "postgres://t", AdminSecret: "s", Host: "0.0.0.0", Port: 9000, CORSDomain: "*", LogLevel: "info", StringifyNumeric: true, PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET",
+				LiveRefetchMs: 250, LiveBatchSize: 100, LiveMinIntervalMs: 20, MaxConnSubscriptions: 1000, WSKeepAliveSeconds: 9, WSInitTimeoutSeconds: 3},
 		},
 		{
 			name: "flags win over the environment",
 			args: []string{"--database-url", "postgres://f", "--port", "7000", "--metadata-dir", "md"},
 			env:  map[string]string{"TRELLIS_DATABASE_URL": "postgres://t", "TRELLIS_SERVER_PORT": "9000", "TRELLIS_METADATA_DIR": "other"},
-			want: serveConfig{DatabaseURL: "postgres://f", MetadataDir: "md", Host: "0.0.0.0", Port: 7000, EnableConsole: true, CORSDomain: "*", LogLevel: "info", PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET"},
+			want: serveConfig{DatabaseURL: "postgres://f", MetadataDir: "md", Host: "0.0.0.0", Port: 7000, EnableConsole: true, CORSDomain: "*", LogLevel: "info", PlanCacheSize: 4096, PGConnections: 50, NamingConvention: "hasura-default", AuthHookMode: "GET",
+				LiveRefetchMs: 1000, LiveBatchSize: 100, LiveMinIntervalMs: 20, MaxConnSubscriptions: 1000, WSKeepAliveSeconds: 5, WSInitTimeoutSeconds: 3},
 		},
 	}
 	for _, c := range cases {
