@@ -9,6 +9,7 @@ import (
 
 	"github.com/trellis-gql/trellis/engine/auth"
 	"github.com/trellis-gql/trellis/engine/pgtest"
+	"github.com/trellis-gql/trellis/engine/server"
 )
 
 // A JWT's expiry closes the connection at that time (4401); a token that
@@ -145,4 +146,23 @@ func TestLiveQueryStatementsPerChange(t *testing.T) {
 	if n := s.live.Stats().Statements - idle; n != 2 {
 		t.Fatalf("%d statements for one change, want 2 (the cohorts that read subjects)", n)
 	}
+}
+
+// The limits: operations per connection, the size of a result message.
+func TestWebSocketLimits(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true, ws: server.WSConfig{MaxSubscriptions: 2, MaxMessageBytes: 4096}})
+	c := s.dialWS(t, "graphql-ws")
+	c.init(nil)
+	c.start("1", subjectsSub, nil)
+	c.next()
+	c.start("2", subjectsSub, nil)
+	c.next()
+	c.start("3", subjectsSub, nil)
+	c.expect(`{"type":"error","id":"3","payload":{"errors":[{"message":"too many operations on this connection","extensions":{"path":"$","code":"bad-request"}}]}}`)
+	c.expect(`{"type":"complete","id":"3"}`)
+	c.stop("2")
+	// 5 000 users do not fit in 4 KiB.
+	c.start("big", `query { users { id name email } }`, nil)
+	c.expect(`{"type":"data","id":"big","payload":{"errors":[{"message":"the result is larger than the WebSocket message size limit","extensions":{"path":"$","code":"unexpected"}}]}}`)
+	c.expect(`{"type":"complete","id":"big"}`)
 }
