@@ -99,10 +99,8 @@ func (s *Server) websocketUpgrade(w http.ResponseWriter, r *http.Request) {
 	if offered := r.Header.Values("Sec-WebSocket-Protocol"); len(offered) == 1 && strings.TrimSpace(offered[0]) == protoTransportWS {
 		proto = protoTransportWS
 	}
-	// The handshake's own negotiation picks from what the client offered;
-	// Hasura answers with its choice whatever was offered, so the header
-	// is rewritten to the choice first.
-	r.Header.Set("Sec-WebSocket-Protocol", proto)
+	// The handshake answers with the protocol when the client offered it
+	// (Hasura answers it even when not offered, which browsers refuse).
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		Subprotocols:       []string{proto},
 		InsecureSkipVerify: true, // origins are checked by the CORS settings below

@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/trellis-gql/trellis/engine/auth"
@@ -165,4 +168,33 @@ func TestWebSocketLimits(t *testing.T) {
 	c.start("big", `query { users { id name email } }`, nil)
 	c.expect(`{"type":"data","id":"big","payload":{"errors":[{"message":"the result is larger than the WebSocket message size limit","extensions":{"path":"$","code":"unexpected"}}]}}`)
 	c.expect(`{"type":"complete","id":"big"}`)
+}
+
+// The protocol is chosen as Hasura chooses it: graphql-transport-ws only
+// when it is the one protocol offered.
+func TestWebSocketProtocolChoice(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true})
+	for _, offered := range [][]string{nil, {"graphql-ws"}, {"graphql-ws", "graphql-transport-ws"}, {"foo"}} {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/v1/graphql", &websocket.DialOptions{Subprotocols: offered})
+		cancel()
+		if err != nil {
+			t.Fatalf("%v: %v", offered, err)
+		}
+		want := ""
+		if len(offered) > 0 && offered[0] == "graphql-ws" {
+			want = "graphql-ws"
+		}
+		if got := conn.Subprotocol(); got != want {
+			t.Errorf("%v: answered %q, want %q", offered, got, want)
+		}
+		// The legacy protocol's keep-alive comes first.
+		ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
+		_, data, err := conn.Read(ctx)
+		cancel()
+		if err != nil || string(data) != `{"type":"ka"}` {
+			t.Errorf("%v: first message %s (%v), want the legacy ka", offered, data, err)
+		}
+		conn.CloseNow()
+	}
 }
