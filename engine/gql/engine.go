@@ -217,28 +217,13 @@ func (e *Engine) Snapshot() *Snapshot { return e.snapshot.Load() }
 
 // Execute runs one request as the given role.
 func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result, error) {
-	snap := e.snapshot.Load()
-	sc, err := snap.schemaOf(role, req.BackendOnly)
-	if err != nil {
-		return nil, fmt.Errorf("schema of role %q: %w", role, err)
-	}
-	vars, err := plan.DecodeVariables(req.Variables)
-	if err != nil {
-		if _, perr := Parse(req.Query); perr != nil {
-			return nil, perr // a bad query is reported first
-		}
-		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
-	}
-	session := sessionJSON(role, req.SessionVars)
-	cp, err := e.compile(snap, sc, role, req, vars, session)
+	pr, err := e.prepare(role, req)
 	if err != nil {
 		return nil, err
 	}
+	sc, cp, vars, session := pr.schema, pr.plan, pr.vars, pr.session
 	if cp.op.Subscription {
 		return nil, gqlerr.New(gqlerr.ValidationFailed, "$", "subscriptions are not supported over HTTP")
-	}
-	if err := requireSession(cp.op.SessionVars, req.SessionVars); err != nil {
-		return nil, err
 	}
 	doc, op := cp.doc, cp.op
 	var cols, written [][]byte
@@ -282,6 +267,41 @@ func (e *Engine) Execute(ctx context.Context, role string, req Request) (*Result
 		res.Fields = append(res.Fields, rf)
 	}
 	return res, nil
+}
+
+// prepared is a request compiled for a role on one snapshot.
+type prepared struct {
+	snap    *Snapshot
+	schema  *schema.Schema
+	plan    *cachedPlan
+	vars    plan.Variables
+	session string
+}
+
+// prepare compiles a request for a role on the current snapshot and
+// checks that it has the session variables its permissions read.
+func (e *Engine) prepare(role string, req Request) (*prepared, error) {
+	snap := e.snapshot.Load()
+	sc, err := snap.schemaOf(role, req.BackendOnly)
+	if err != nil {
+		return nil, fmt.Errorf("schema of role %q: %w", role, err)
+	}
+	vars, err := plan.DecodeVariables(req.Variables)
+	if err != nil {
+		if _, perr := Parse(req.Query); perr != nil {
+			return nil, perr // a bad query is reported first
+		}
+		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
+	}
+	session := sessionJSON(role, req.SessionVars)
+	cp, err := e.compile(snap, sc, role, req, vars, session)
+	if err != nil {
+		return nil, err
+	}
+	if err := requireSession(cp.op.SessionVars, req.SessionVars); err != nil {
+		return nil, err
+	}
+	return &prepared{snap: snap, schema: sc, plan: cp, vars: vars, session: session}, nil
 }
 
 // compile returns the parsed document, the plan and the statement of a

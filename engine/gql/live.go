@@ -3,7 +3,6 @@ package gql
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/trellis-gql/trellis/engine/gqlerr"
@@ -68,28 +67,13 @@ func OperationType(req Request) (string, error) {
 // Subscribe compiles a subscription for a role. It checks everything a
 // query is checked for; the statement runs later, in the cohort.
 func (e *Engine) Subscribe(_ context.Context, role string, req Request) (*LiveQuery, error) {
-	snap := e.snapshot.Load()
-	sc, err := snap.schemaOf(role, req.BackendOnly)
-	if err != nil {
-		return nil, fmt.Errorf("schema of role %q: %w", role, err)
-	}
-	vars, err := plan.DecodeVariables(req.Variables)
-	if err != nil {
-		if _, perr := Parse(req.Query); perr != nil {
-			return nil, perr
-		}
-		return nil, gqlerr.New(gqlerr.ParseFailed, "$.variables", "variables must be a JSON object")
-	}
-	session := sessionJSON(role, req.SessionVars)
-	cp, err := e.compile(snap, sc, role, req, vars, session)
+	pr, err := e.prepare(role, req)
 	if err != nil {
 		return nil, err
 	}
+	snap, cp := pr.snap, pr.plan
 	if !cp.op.Subscription {
 		return nil, gqlerr.New(gqlerr.ValidationFailed, "$", "not a subscription")
-	}
-	if err := requireSession(cp.op.SessionVars, req.SessionVars); err != nil {
-		return nil, err
 	}
 	lq := &LiveQuery{Statement: cp.stmt, Reads: plan.ReadsOf(cp.op), Streaming: cp.op.Streaming}
 	col := 0
