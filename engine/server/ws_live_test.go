@@ -198,3 +198,30 @@ func TestWebSocketProtocolChoice(t *testing.T) {
 		conn.CloseNow()
 	}
 }
+
+// A metadata change closes every socket with 1012, as Hasura does: clients
+// reconnect and subscribe against the new schema.
+func TestWebSocketClosedOnMetadataChange(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true, metadataAPI: true})
+	c := s.dialWS(t, "graphql-transport-ws")
+	c.init(nil)
+	c.start("1", subjectsSub, nil)
+	c.next()
+	if status, body := s.send(t, "POST", "/v1/metadata", `{"type":"reload_metadata","args":{}}`, nil); status != 200 {
+		t.Fatalf("reload: %d %s", status, body)
+	}
+	if code := closeCode(c.closeErr()); code != 1012 {
+		t.Fatalf("close code %d, want 1012", code)
+	}
+	waitFor(t, func() bool { return s.live.Stats().Subscriptions == 0 })
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met within 10s")
+}
