@@ -10,7 +10,7 @@ METADATA_DIR ?= examples/tutoring/metadata
 TEST_TIMEOUT ?= 8m
 TEST_FLAGS   ?= -race -count=1 -timeout $(TEST_TIMEOUT)
 
-.PHONY: help build run test bench bench-load bench-go console-assets db-up db-down db-status fmt vet clean
+.PHONY: help build run test bench bench-load bench-fanout bench-go console-assets db-up db-down db-status fmt vet clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,9 +35,10 @@ test: ## go vet, then every test with -race against a real Postgres
 	$(GO) vet ./...
 	$(GO) test $(TEST_FLAGS) ./...
 
-bench: ## the load benchmark, then the Go benchmarks (no tests)
+bench: ## the load and fan-out benchmarks, then the Go benchmarks (no tests)
 	@# One after the other, even under make -j: they would skew each other.
 	@$(MAKE) --no-print-directory bench-load
+	@$(MAKE) --no-print-directory bench-fanout
 	@$(MAKE) --no-print-directory bench-go
 
 # The load benchmark: a fixed data set, the engine on a private port and
@@ -45,6 +46,13 @@ bench: ## the load benchmark, then the Go benchmarks (no tests)
 # BENCH_DURATION, BENCH_CONNECTIONS, … tune it (hack/bench/run.sh lists them).
 bench-load: ## load benchmark: req/s, p50/p99, CPU/request, peak RSS per query
 	@bash hack/bench/run.sh
+
+# The live-query fan-out benchmark: the engine on a private port, WebSocket
+# subscribers and one writer committing at a fixed rate; the table goes to
+# hack/bench/results/. FANOUT_SUBSCRIBERS, FANOUT_QUERIES, … tune it
+# (hack/bench/fanout.sh lists them).
+bench-fanout: ## fan-out benchmark: delivery p50/p99, statements per change, memory per subscriber
+	@bash hack/bench/fanout.sh
 
 bench-go: ## the in-process Go benchmarks (go test -bench)
 	@[[ -n "$${TRELLIS_TEST_DATABASE_URL:-}" ]] || bash hack/pg.sh start >/dev/null
