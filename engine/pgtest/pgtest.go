@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/ory/dockertest/v3"
 	"github.com/ory/dockertest/v3/docker"
 )
@@ -85,16 +86,37 @@ func NewDatabase(t testing.TB) string {
 		t.Fatalf("pgtest: create database %s: %v", name, err)
 	}
 	t.Cleanup(func() {
-		if err := adminExec(admin, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
+		if err := dropDatabase(admin, name); err != nil {
 			t.Errorf("pgtest: drop database %s: %v", name, err)
 		}
 	})
 	return dbURL
 }
 
-// adminExec runs one statement on a short-lived connection to the
-// maintenance database.
-func adminExec(admin, sql string) error {
+// dropDatabase drops a test database. A replication slot still in use
+// (a live query engine's temporary slot, whose WAL sender ends a moment
+// after its client closed) would stop the drop: the WAL senders are
+// ended and the slots dropped first, retrying for a few seconds.
+func dropDatabase(admin, name string) error {
+	drop := "DROP DATABASE IF EXISTS " + pgx.Identifier{name}.Sanitize() + " WITH (FORCE)"
+	var err error
+	for range 50 {
+		if err = adminExec(admin, drop); err == nil {
+			return nil
+		}
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "55006" {
+			return err
+		}
+		_ = adminExecArgs(admin, `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE database = $1 AND active_pid IS NOT NULL`, name)
+		_ = adminExecArgs(admin, `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = $1 AND NOT active`, name)
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
+}
+
+// adminExecArgs is adminExec with arguments.
+func adminExecArgs(admin, sql string, args ...any) error {
 	ctx, cancel := context.WithTimeout(context.Background(), adminTimeout)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
@@ -102,11 +124,13 @@ func adminExec(admin, sql string) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		return err
-	}
-	return nil
+	_, err = conn.Exec(ctx, sql, args...)
+	return err
 }
+
+// adminExec runs one statement on a short-lived connection to the
+// maintenance database.
+func adminExec(admin, sql string) error { return adminExecArgs(admin, sql) }
 
 // withDatabase returns connection string connStr pointed at database name.
 // It accepts both URLs and keyword/value strings.
