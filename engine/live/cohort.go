@@ -91,14 +91,31 @@ func (c *cohort) refetch(ctx context.Context, only []*subscriber) error {
 		c.mu.Unlock()
 	}
 	seq := c.seq.Add(1)
-	var firstErr error
-	for start := 0; start < len(subs); start += c.m.cfg.BatchSize {
-		batch := subs[start:min(start+c.m.cfg.BatchSize, len(subs))]
-		if err := c.runBatch(ctx, seq, batch); err != nil && firstErr == nil {
-			firstErr = err
+	size := c.m.cfg.BatchSize
+	if len(subs) <= size {
+		return c.runBatch(ctx, seq, subs)
+	}
+	// A big cohort's batches run side by side, as many at once as there
+	// are workers.
+	errs := make([]error, (len(subs)+size-1)/size)
+	sem := make(chan struct{}, c.m.cfg.Workers)
+	var wg sync.WaitGroup
+	for i := range errs {
+		batch := subs[i*size : min((i+1)*size, len(subs))]
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			errs[i] = c.runBatch(ctx, seq, batch)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
-	return firstErr
+	return nil
 }
 
 // runBatch runs one multiplexed statement for a batch of subscribers.

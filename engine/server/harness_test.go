@@ -65,6 +65,7 @@ type serverOptions struct {
 	live         bool
 	polling      bool
 	pollInterval time.Duration
+	batchSize    int
 	// dsn is the database to use instead of a new one on the shared
 	// cluster (an empty database of a private cluster).
 	dsn string
@@ -151,7 +152,7 @@ func newTestServer(t testing.TB, opts serverOptions) *testServer {
 	var manager *live.Manager
 	var feed *live.Feed
 	if opts.live {
-		manager = live.New(live.Config{DB: db, PollInterval: opts.pollInterval})
+		manager = live.New(live.Config{DB: db, PollInterval: opts.pollInterval, BatchSize: opts.batchSize})
 		feed, err = live.StartFeed(ctx, manager, live.FeedConfig{
 			DatabaseURL:  dsn,
 			Tables:       func() []catalog.QualifiedName { return live.TrackedTables(engine.Snapshot()) },

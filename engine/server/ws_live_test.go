@@ -225,3 +225,29 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not met within 10s")
 }
+
+// A cohort bigger than a batch is answered batch by batch (here 3 batches
+// of at most 2), every subscriber getting its own result.
+func TestLiveQueryBatches(t *testing.T) {
+	s := newTestServer(t, serverOptions{live: true, batchSize: 2})
+	c := s.dialWS(t, "graphql-transport-ws")
+	c.init(nil)
+	for i := 1; i <= 5; i++ {
+		c.start(fmt.Sprint(i), `subscription($id: Int!) { subjects_by_pk(id: $id) { id name } }`, map[string]any{"id": i})
+		c.next()
+	}
+	before := s.live.Stats().Statements
+	s.exec(t, `UPDATE subjects SET name = name || '!' WHERE id IN (2, 5)`)
+	got := map[string]bool{}
+	for range 2 {
+		m := c.next()
+		got[m.ID] = true
+	}
+	if !got["2"] || !got["5"] {
+		t.Fatalf("pushed to %v, want 2 and 5", got)
+	}
+	c.quiet(200 * time.Millisecond)
+	if n := s.live.Stats().Statements - before; n != 3 {
+		t.Fatalf("%d statements, want 3 batches", n)
+	}
+}
